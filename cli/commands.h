@@ -1,0 +1,9 @@
+/* The subcommands of the dmft executable. Each returns the process exit status:
+ * 0 done, 1 validation failed, 2 bad input (nothing written), 3 diverged. */
+#ifndef DMFT_CLI_COMMANDS_H
+#define DMFT_CLI_COMMANDS_H
+
+int cli_solve(int argc, char **argv);
+int cli_list(int argc, char **argv);
+
+#endif

@@ -1,0 +1,32 @@
+/* dmft: the command-line front of libdmft. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "dmft/dmft.h"
+
+static void print_usage(void) {
+  printf("usage: dmft COMMAND [options]\n\n"
+         "Exact n, d -> infinity learning curves of multi-pass SGD, SME and gradient flow in multi-index\n"
+         "models, from the dynamical mean-field equations.\n\n"
+         "commands:\n"
+         "  solve     solve the DMFT equations and write PREFIX.csv and PREFIX.h5\n"
+         "  list      list the built-in models and noise modules\n\n"
+         "  dmft COMMAND --help   options of a command\n"
+         "  dmft --version        the version\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    print_usage();
+    return argc < 2 ? 2 : 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("dmft %s\n", dmft_version());
+    return 0;
+  }
+  if (strcmp(argv[1], "solve") == 0) return cli_solve(argc - 2, argv + 2);
+  if (strcmp(argv[1], "list") == 0) return cli_list(argc - 2, argv + 2);
+  fprintf(stderr, "dmft: unknown command '%s' (accepted: solve, list; see dmft --help)\n", argv[1]);
+  return 2;
+}

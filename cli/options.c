@@ -1,0 +1,350 @@
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { KIND_NUMBER, KIND_INTEGER, KIND_NAME, KIND_TEXT, KIND_FLAG } option_kind_t;
+
+typedef struct {
+  const char *name;
+  option_kind_t kind;
+  const char *metavar;
+  const char *help;
+} option_spec_t;
+
+static const option_spec_t specs[] = {
+    {"loss", KIND_NAME, "NAME", "loss on the prediction: squared | huber | logistic"},
+    {"huber-delta", KIND_NUMBER, "C", "Huber threshold c > 0"},
+    {"activation", KIND_NAME, "NAME", "student activation: linear | tanh | erf | relu"},
+    {"teacher", KIND_NAME, "NAME", "teacher: linear | tanh | relu | sign"},
+    {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)"},
+    {"flip-prob", KIND_NUMBER, "P", "sign teacher: probability in [0, 0.5] of flipping a label"},
+    {"k", KIND_INTEGER, "K", "student width (committee of K units), 1..16"},
+    {"kstar", KIND_INTEGER, "K", "teacher width, 1..16"},
+    {"gamma", KIND_NUMBER, "G", "sample ratio n/d > 0"},
+    {"eta", KIND_NUMBER, "E", "limiting learning rate etabar > 0"},
+    {"kappa", KIND_NUMBER, "K", "limiting batch rate kappabar > 0 (epochs = kappa t)"},
+    {"ridge", KIND_NUMBER, "L", "ridge regularization >= 0, r(theta) = L theta^2 / 2"},
+    {"theta0-var", KIND_NUMBER, "V", "variance of the random part of theta_0 (>= 0)"},
+    {"init-overlap", KIND_NUMBER, "M0", "theta_0 = M0 theta* + sqrt(V) g (needs k = kstar)"},
+    {"teacher-var", KIND_NUMBER, "V", "variance of the teacher's prior N(0, V I), > 0"},
+    {"tmax", KIND_NUMBER, "T", "final time > 0"},
+    {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax"},
+    {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD)"},
+    {"paths", KIND_INTEGER, "N", "number of sample paths (>= 1), split into up to 16 replica groups"},
+    {"seed", KIND_INTEGER, "S", "random seed (integer >= 0)"},
+    {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it"},
+    {"output-every", KIND_INTEGER, "N", "write every N-th step (default: at most 1001 rows)"},
+    {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv"},
+    {"config", KIND_TEXT, "FILE", "read options from an INI file; the command line overrides it"},
+    {"quiet", KIND_FLAG, "", "no progress bar, no summary"},
+};
+
+static const option_spec_t *find_spec(const char *name) {
+  for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
+    if (strcmp(specs[i].name, name) == 0) return &specs[i];
+  return NULL;
+}
+
+void cli_solve_options_defaults(cli_solve_options_t *options) {
+  memset(options, 0, sizeof *options);
+  dmft_problem_set_defaults(&options->problem);
+  options->out_prefix = "dmft-run";
+}
+
+int cli_option_is_flag(const char *name) {
+  const option_spec_t *spec = find_spec(name);
+  return spec ? spec->kind == KIND_FLAG : -1;
+}
+
+static int parse_number(const char *text, double *value) {
+  char *end = NULL;
+  errno = 0;
+  const double parsed = strtod(text, &end);
+  if (end == text || errno == ERANGE || !isfinite(parsed)) return 0;
+  while (isspace((unsigned char)*end)) end++;
+  if (*end != '\0') return 0;
+  *value = parsed;
+  return 1;
+}
+
+static int parse_integer(const char *text, long long *value) {
+  char *end = NULL;
+  errno = 0;
+  const long long parsed = strtoll(text, &end, 10);
+  if (end == text || errno == ERANGE) return 0;
+  while (isspace((unsigned char)*end)) end++;
+  if (*end != '\0') return 0;
+  *value = parsed;
+  return 1;
+}
+
+static int set_name(cli_solve_options_t *options, const char *name, const char *value, char *message, size_t size) {
+  dmft_model_t *model = &options->problem.model;
+  if (strcmp(name, "loss") == 0 && dmft_loss_find(value)) {
+    model->loss = dmft_loss_find(value);
+    return 0;
+  }
+  if (strcmp(name, "activation") == 0 && dmft_activation_find(value)) {
+    model->activation = dmft_activation_find(value);
+    return 0;
+  }
+  if (strcmp(name, "teacher") == 0 && dmft_teacher_find(value)) {
+    model->teacher = dmft_teacher_find(value);
+    return 0;
+  }
+  if (strcmp(name, "noise") == 0 && dmft_noise_find(value)) {
+    options->problem.noise = dmft_noise_find(value);
+    return 0;
+  }
+  snprintf(message, size, "--%s must be one of %s (got '%s')", name, find_spec(name)->help + strcspn(find_spec(name)->help, ":") + 2,
+           value);
+  return 2;
+}
+
+static int set_number(cli_solve_options_t *options, const char *name, double value) {
+  dmft_problem_t *p = &options->problem;
+  struct {
+    const char *name;
+    double *target;
+  } targets[] = {
+      {"huber-delta", &p->model.huber_delta}, {"label-noise", &p->model.label_noise},
+      {"flip-prob", &p->model.flip_prob},     {"gamma", &p->gamma},
+      {"eta", &p->eta},                       {"kappa", &p->kappa},
+      {"ridge", &p->ridge},                   {"theta0-var", &p->theta0_var},
+      {"init-overlap", &p->init_overlap},     {"teacher-var", &p->teacher_var},
+      {"tmax", &p->tmax},                     {"dt", &p->dt},
+  };
+  for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+    if (strcmp(targets[i].name, name) == 0) {
+      *targets[i].target = value;
+      return 1;
+    }
+  return 0;
+}
+
+static int set_integer(cli_solve_options_t *options, const char *name, long long value, char *message, size_t size) {
+  dmft_problem_t *p = &options->problem;
+  const long long limit = 1000000000000LL;
+  if (strcmp(name, "seed") == 0) {
+    if (value < 0) {
+      snprintf(message, size, "--seed must be an integer >= 0 (got %lld)", value);
+      return 2;
+    }
+    p->seed = (uint64_t)value;
+    return 0;
+  }
+  if (value < -limit || value > limit) {
+    snprintf(message, size, "--%s is out of range (got %lld)", name, value);
+    return 2;
+  }
+  const int fits_int = value >= INT_MIN && value <= INT_MAX;
+  if (!fits_int && (strcmp(name, "k") == 0 || strcmp(name, "kstar") == 0 || strcmp(name, "threads") == 0)) {
+    snprintf(message, size, "--%s is out of range: %s (got %lld)", name, find_spec(name)->help, value);
+    return 2;
+  }
+  if (strcmp(name, "k") == 0) p->model.k = (int)value;
+  else if (strcmp(name, "kstar") == 0) p->model.kstar = (int)value;
+  else if (strcmp(name, "paths") == 0) p->paths = (long)value;
+  else if (strcmp(name, "threads") == 0) p->threads = (int)value;
+  else if (strcmp(name, "output-every") == 0) {
+    if (value < 1) {
+      snprintf(message, size, "--output-every must be an integer >= 1 (got %lld)", value);
+      return 2;
+    }
+    p->output_every = (long)value;
+  }
+  return 0;
+}
+
+int cli_option_set(cli_solve_options_t *options, const char *name, const char *value, char *message, size_t size) {
+  const option_spec_t *spec = find_spec(name);
+  if (!spec) {
+    snprintf(message, size, "unknown option --%s (see dmft solve --help)", name);
+    return 2;
+  }
+  switch (spec->kind) {
+    case KIND_NAME:
+      return set_name(options, name, value, message, size);
+    case KIND_NUMBER: {
+      double number;
+      if (!parse_number(value, &number)) {
+        snprintf(message, size, "--%s must be a number, %s (got '%s')", name, spec->help, value);
+        return 2;
+      }
+      set_number(options, name, number);
+      return 0;
+    }
+    case KIND_INTEGER: {
+      long long number;
+      if (!parse_integer(value, &number)) {
+        snprintf(message, size, "--%s must be an integer: %s (got '%s')", name, spec->help, value);
+        return 2;
+      }
+      return set_integer(options, name, number, message, size);
+    }
+    case KIND_TEXT:
+      if (value[0] == '\0') {
+        snprintf(message, size, "--%s needs a non-empty value", name);
+        return 2;
+      }
+      if (strcmp(name, "out") == 0) {
+        if (strlen(value) >= sizeof options->out_storage - 16) {
+          snprintf(message, size, "--out: the prefix is too long (at most %zu characters)", sizeof options->out_storage - 16);
+          return 2;
+        }
+        strcpy(options->out_storage, value);
+        options->out_prefix = options->out_storage;
+      }
+      return 0;
+    case KIND_FLAG: {
+      if (strcmp(value, "1") == 0 || strcmp(value, "true") == 0 || strcmp(value, "yes") == 0) options->quiet = 1;
+      else if (strcmp(value, "0") == 0 || strcmp(value, "false") == 0 || strcmp(value, "no") == 0) options->quiet = 0;
+      else {
+        snprintf(message, size, "--%s takes true or false in a config file (got '%s')", name, value);
+        return 2;
+      }
+      return 0;
+    }
+  }
+  return 0;
+}
+
+typedef struct {
+  cli_solve_options_t *options;
+  const char *path;
+  char *message;
+  size_t size;
+  int status;
+  FILE *file;
+  int line; /* inih, as packaged, does not pass line numbers: count them while reading */
+} config_reader_t;
+
+static char *read_config_line(char *buffer, int size, void *user) {
+  config_reader_t *reader = user;
+  char *line = fgets(buffer, size, reader->file);
+  if (line) reader->line++;
+  return line;
+}
+
+static int on_config_entry(void *user, const char *section, const char *name, const char *value) {
+  config_reader_t *reader = user;
+  const int line = reader->line;
+  if (reader->status != 0) return 0;
+  char key[64];
+  snprintf(key, sizeof key, "%s", name);
+  for (char *c = key; *c; c++)
+    if (*c == '_') *c = '-';
+  char inner[512];
+  if (section[0] != '\0' && strcmp(section, "solve") != 0) {
+    snprintf(reader->message, reader->size, "--config %s line %d: section [%s] is not known (use [solve] or none)",
+             reader->path, line, section);
+    reader->status = 2;
+    return 0;
+  }
+  if (strcmp(key, "config") == 0) {
+    snprintf(reader->message, reader->size, "--config %s line %d: a config file cannot name another one", reader->path, line);
+    reader->status = 2;
+    return 0;
+  }
+  if (cli_option_set(reader->options, key, value, inner, sizeof inner) != 0) {
+    snprintf(reader->message, reader->size, "--config %s line %d: %s", reader->path, line, inner);
+    reader->status = 2;
+    return 0;
+  }
+  return 1;
+}
+
+int cli_options_read_config(cli_solve_options_t *options, const char *path, char *message, size_t size) {
+  config_reader_t reader = {options, path, message, size, 0, fopen(path, "r"), 0};
+  if (!reader.file) {
+    snprintf(message, size, "--config: cannot open '%s'", path);
+    return 2;
+  }
+  const int result = ini_parse_stream(read_config_line, &reader, on_config_entry, &reader);
+  fclose(reader.file);
+  if (reader.status != 0) return reader.status;
+  if (result != 0) {
+    snprintf(message, size, "--config %s line %d: expected 'name = value'", path, result);
+    return 2;
+  }
+  return 0;
+}
+
+/* Splits "--name=value" or "--name value"; returns the option name in `name`. */
+static int next_option(int argc, char **argv, int *index, char *name, size_t name_size, const char **value,
+                       char *message, size_t size) {
+  const char *arg = argv[*index];
+  if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+    snprintf(message, size, "unexpected argument '%s' (options look like --name value; see --help)", arg);
+    return 2;
+  }
+  const char *equals = strchr(arg, '=');
+  const size_t length = equals ? (size_t)(equals - arg - 2) : strlen(arg + 2);
+  if (length >= name_size) {
+    snprintf(message, size, "unknown option %s (see --help)", arg);
+    return 2;
+  }
+  memcpy(name, arg + 2, length);
+  name[length] = '\0';
+  const int flag = cli_option_is_flag(name);
+  if (flag < 0 && strcmp(name, "help") != 0) {
+    snprintf(message, size, "unknown option --%s (see --help)", name);
+    return 2;
+  }
+  if (flag == 1 || strcmp(name, "help") == 0) {
+    *value = equals ? equals + 1 : "true";
+    return 0;
+  }
+  if (equals) *value = equals + 1;
+  else if (*index + 1 < argc) *value = argv[++*index];
+  else {
+    snprintf(message, size, "--%s needs a value (%s)", name, find_spec(name)->help);
+    return 2;
+  }
+  return 0;
+}
+
+int cli_options_parse(cli_solve_options_t *options, int argc, char **argv, char *message, size_t size) {
+  char name[64];
+  const char *value;
+  /* First pass: --help and --config, so the file is read before the command line overrides it. */
+  for (int i = 0; i < argc; i++) {
+    if (next_option(argc, argv, &i, name, sizeof name, &value, message, size) != 0) return 2;
+    if (strcmp(name, "help") == 0) return 1;
+    if (strcmp(name, "config") == 0) options->config_path = value;
+  }
+  if (options->config_path && cli_options_read_config(options, options->config_path, message, size) != 0) return 2;
+  for (int i = 0; i < argc; i++) {
+    next_option(argc, argv, &i, name, sizeof name, &value, message, size);
+    if (strcmp(name, "config") == 0) continue;
+    if (cli_option_set(options, name, value, message, size) != 0) return 2;
+  }
+  return 0;
+}
+
+void cli_options_print_help(const char *command, const char *summary) {
+  cli_solve_options_t defaults;
+  cli_solve_options_defaults(&defaults);
+  const dmft_problem_t *p = &defaults.problem;
+  printf("usage: dmft %s [--option value ...]\n\n%s\n\noptions (defaults in brackets):\n", command, summary);
+  for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+    char left[48];
+    snprintf(left, sizeof left, "--%s %s", specs[i].name, specs[i].metavar);
+    printf("  %-24s %s\n", left, specs[i].help);
+  }
+  printf("\ndefaults: --loss %s --activation %s --teacher %s --label-noise %g --k %d --kstar %d --gamma %g --eta %g\n"
+         "  --kappa %g --ridge %g --theta0-var %g --teacher-var %g --tmax %g --dt %g --noise %s --paths %ld --seed %llu\n"
+         "  --out %s\n",
+         p->model.loss->name, p->model.activation->name, p->model.teacher->name, p->model.label_noise, p->model.k,
+         p->model.kstar, p->gamma, p->eta, p->kappa, p->ridge, p->theta0_var, p->teacher_var, p->tmax, p->dt,
+         p->noise->name, p->paths, (unsigned long long)p->seed, defaults.out_prefix);
+  printf("\nA config file holds the same names without dashes, one 'name = value' a line.\n"
+         "Exit status: 0 done, 2 bad input (nothing written), 3 diverged (rows before the divergence written).\n");
+}

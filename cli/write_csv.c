@@ -1,0 +1,49 @@
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "writers.h"
+
+/* Column names: for k = k* = 1 plain M and Q, else one column per matrix entry, M_a_b. */
+static void write_matrix_names(FILE *file, const char *name, int rows, int cols, int scalar, const char *suffix) {
+  if (scalar) {
+    fprintf(file, ",%s%s", name, suffix);
+    return;
+  }
+  for (int a = 0; a < rows; a++)
+    for (int b = 0; b < cols; b++) fprintf(file, ",%s_%d_%d%s", name, a, b, suffix);
+}
+
+static void write_values(FILE *file, const double *values, int n) {
+  for (int i = 0; i < n; i++) fprintf(file, ",%.10g", values[i]);
+}
+
+int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_result_t *r) {
+  char temporary[4200];
+  snprintf(temporary, sizeof temporary, "%s.partial-%ld", path, (long)getpid());
+  FILE *file = fopen(temporary, "w");
+  if (!file) return DMFT_EIO;
+  const int k = r->k, kstar = r->kstar, scalar = k == 1 && kstar == 1;
+  fprintf(file, "t,epoch");
+  write_matrix_names(file, "M", k, kstar, scalar, "");
+  write_matrix_names(file, "Q", k, k, scalar, "");
+  fprintf(file, ",train_loss,test_loss");
+  write_matrix_names(file, "M", k, kstar, scalar, "_se");
+  write_matrix_names(file, "Q", k, k, scalar, "_se");
+  fprintf(file, ",train_loss_se,test_loss_se\n");
+  for (long i = 0; i < r->rows_done; i++) {
+    fprintf(file, "%.10g,%.10g", r->t[i], problem->kappa * r->t[i]);
+    write_values(file, r->M + i * k * kstar, k * kstar);
+    write_values(file, r->Q + i * k * k, k * k);
+    fprintf(file, ",%.10g,%.10g", r->train_loss[i], r->test_loss[i]);
+    write_values(file, r->M_se + i * k * kstar, k * kstar);
+    write_values(file, r->Q_se + i * k * k, k * k);
+    fprintf(file, ",%.10g,%.10g\n", r->train_loss_se[i], r->test_loss_se[i]);
+  }
+  const int failed = ferror(file) | fclose(file);
+  if (failed || rename(temporary, path) != 0) {
+    remove(temporary);
+    return DMFT_EIO;
+  }
+  return DMFT_OK;
+}

@@ -1,0 +1,89 @@
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "writers.h"
+
+static herr_t write_dataset(hid_t file, const char *name, int rank, const hsize_t *dims, const double *data) {
+  return H5LTmake_dataset_double(file, name, rank, dims, data);
+}
+
+static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_result_t *r) {
+  herr_t s = 0;
+  s |= H5LTset_attribute_string(file, "/", "software", "dmft");
+  s |= H5LTset_attribute_string(file, "/", "version", dmft_version());
+  s |= H5LTset_attribute_string(file, "/", "loss", p->model.loss->name);
+  s |= H5LTset_attribute_string(file, "/", "activation", p->model.activation->name);
+  s |= H5LTset_attribute_string(file, "/", "teacher", p->model.teacher->name);
+  s |= H5LTset_attribute_string(file, "/", "noise", p->noise->name);
+  const struct {
+    const char *name;
+    double value;
+  } numbers[] = {
+      {"huber_delta", p->model.huber_delta}, {"label_noise", p->model.label_noise}, {"flip_prob", p->model.flip_prob},
+      {"gamma", p->gamma}, {"eta", p->eta}, {"kappa", p->kappa}, {"ridge", p->ridge}, {"theta0_var", p->theta0_var},
+      {"init_overlap", p->init_overlap}, {"teacher_var", p->teacher_var}, {"tmax", p->tmax}, {"dt", p->dt},
+      {"diverged_at", r->diverged_at},
+  };
+  for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+    s |= H5LTset_attribute_double(file, "/", numbers[i].name, &numbers[i].value, 1);
+  const long integers[] = {p->model.k, p->model.kstar, p->paths, r->groups, r->steps, r->rows_done,
+                           dmft_problem_output_every(p)};
+  const char *integer_names[] = {"k", "kstar", "paths", "groups", "steps", "rows", "output_every"};
+  for (size_t i = 0; i < sizeof integers / sizeof integers[0]; i++)
+    s |= H5LTset_attribute_long(file, "/", integer_names[i], &integers[i], 1);
+  const unsigned long seed = (unsigned long)p->seed;
+  s |= H5LTset_attribute_ulong(file, "/", "seed", &seed, 1);
+  return s;
+}
+
+int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_result_t *r) {
+  char temporary[4200];
+  snprintf(temporary, sizeof temporary, "%s.partial-%ld", path, (long)getpid());
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  const hid_t file = H5Fcreate(temporary, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0) return DMFT_EIO;
+  const hsize_t rows = (hsize_t)r->rows_done, k = (hsize_t)r->k, kstar = (hsize_t)r->kstar;
+  herr_t s = 0;
+  double *epoch = malloc(sizeof(double) * (rows > 0 ? rows : 1));
+  if (!epoch) {
+    H5Fclose(file);
+    remove(temporary);
+    return DMFT_ENOMEM;
+  }
+  for (hsize_t i = 0; i < rows; i++) epoch[i] = problem->kappa * r->t[i];
+  const hsize_t vector[1] = {rows}, m_dims[3] = {rows, k, kstar}, q_dims[3] = {rows, k, k};
+  s |= write_dataset(file, "t", 1, vector, r->t);
+  s |= write_dataset(file, "epoch", 1, vector, epoch);
+  free(epoch);
+  s |= write_dataset(file, "M", 3, m_dims, r->M);
+  s |= write_dataset(file, "M_se", 3, m_dims, r->M_se);
+  s |= write_dataset(file, "Q", 3, q_dims, r->Q);
+  s |= write_dataset(file, "Q_se", 3, q_dims, r->Q_se);
+  s |= write_dataset(file, "train_loss", 1, vector, r->train_loss);
+  s |= write_dataset(file, "train_loss_se", 1, vector, r->train_loss_se);
+  s |= write_dataset(file, "test_loss", 1, vector, r->test_loss);
+  s |= write_dataset(file, "test_loss_se", 1, vector, r->test_loss_se);
+  /* Two-time kernels: the result stores them on the planned grid; write the computed corner. */
+  const hsize_t planned = (hsize_t)r->rows, kk = k * k;
+  const hsize_t two_time[4] = {rows, rows, k, k};
+  double *corner = malloc(sizeof(double) * (rows > 0 ? rows * rows * kk : 1));
+  const double *sources[4] = {r->C, r->C_se, r->R, r->R_se};
+  const char *names[4] = {"C", "C_se", "R", "R_se"};
+  for (int n = 0; n < 4 && corner; n++) {
+    for (hsize_t i = 0; i < rows; i++)
+      for (hsize_t j = 0; j < rows * kk; j++) corner[i * rows * kk + j] = sources[n][i * planned * kk + j];
+    s |= write_dataset(file, names[n], 4, two_time, corner);
+  }
+  if (!corner) s = -1;
+  free(corner);
+  s |= write_attributes(file, problem, r);
+  s |= H5Fclose(file);
+  if (s < 0 || rename(temporary, path) != 0) {
+    remove(temporary);
+    return DMFT_EIO;
+  }
+  return DMFT_OK;
+}

@@ -1,0 +1,14 @@
+/* The public face of libdmft: include this one header. */
+#ifndef DMFT_DMFT_H
+#define DMFT_DMFT_H
+
+#include "dmft/model.h"
+#include "dmft/noise.h"
+#include "dmft/problem.h"
+#include "dmft/rng.h"
+#include "dmft/solver.h"
+#include "dmft/status.h"
+
+const char *dmft_version(void);
+
+#endif

@@ -1,0 +1,48 @@
+/* The problem: model, noise module and numbers, validated once before anything runs.
+ *
+ * Everything the solver needs is here and nothing else: the CLI fills it from options and
+ * config files, calls dmft_problem_check(), and hands it to dmft_solve(). */
+#ifndef DMFT_PROBLEM_H
+#define DMFT_PROBLEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dmft/model.h"
+#include "dmft/noise.h"
+
+typedef struct dmft_problem {
+  dmft_model_t model;
+  const dmft_noise_type_t *noise;
+  double gamma;        /* n/d */
+  double eta;          /* etabar */
+  double kappa;        /* kappabar */
+  double ridge;        /* r(theta) = ridge |theta|^2 / 2 */
+  double theta0_var;   /* theta_0 = init_overlap theta* + sqrt(theta0_var) g */
+  double init_overlap;
+  double teacher_var;  /* theta* ~ N(0, teacher_var I) */
+  double tmax;
+  double dt;
+  long paths;
+  uint64_t seed;
+  int threads;
+  long output_every;   /* 0: chosen so that there are at most 1001 output rows */
+  int force_dense_engine; /* run point processes through the dense engine (tests only) */
+} dmft_problem_t;
+
+/* The replica groups: paths are split into this many independent solves whose spread gives
+ * the standard errors (docs/standard-errors.md). */
+#define DMFT_MAX_GROUPS 16
+
+void dmft_problem_set_defaults(dmft_problem_t *problem);
+/* The number of time steps K: the grid is t_k = k dt, k = 0..K, with K dt >= tmax. */
+long dmft_problem_steps(const dmft_problem_t *problem);
+long dmft_problem_output_every(const dmft_problem_t *problem);
+int dmft_problem_groups(const dmft_problem_t *problem);
+/* Bytes the solver will hold at once (kernels of the groups running together, their paths,
+ * the outputs). */
+double dmft_problem_memory_bytes(const dmft_problem_t *problem);
+/* DMFT_OK, or DMFT_EINVAL with a one-line message naming the option and what is accepted. */
+int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t message_size);
+
+#endif

@@ -1,0 +1,40 @@
+/* The DMFT solver: one causal sweep in time for the kernels of equations.md §2.
+ *
+ * The paths are split into replica groups (DMFT_MAX_GROUPS at most); each group is a complete,
+ * independent solve with its own kernels, so the spread of the groups is an honest standard
+ * error for every output, including the deterministic-looking M and Q, whose only randomness
+ * is the sample side's Monte Carlo noise fed back through the kernels. Groups run on threads;
+ * a group's numbers depend only on the seed and its index, so the output is the same for any
+ * thread count. */
+#ifndef DMFT_SOLVER_H
+#define DMFT_SOLVER_H
+
+#include "dmft/problem.h"
+#include "dmft/status.h"
+
+typedef struct dmft_result {
+  int k, kstar;
+  int groups;
+  long steps;        /* K */
+  long rows;         /* output rows planned */
+  long rows_done;    /* rows computed (fewer than rows after a divergence) */
+  double diverged_at; /* time of the divergence, or -1 */
+  long *step;        /* [rows] time step of each output row */
+  double *t;         /* [rows] */
+  /* Means over the replica groups and their standard errors (sd / sqrt(groups)). */
+  double *M, *M_se;                   /* [rows][k][kstar] */
+  double *Q, *Q_se;                   /* [rows][k][k] */
+  double *train_loss, *train_loss_se; /* [rows] */
+  double *test_loss, *test_loss_se;   /* [rows] */
+  double *C, *C_se;                   /* [rows][rows][k][k], C(t_i, t_j) */
+  double *R, *R_se;                   /* [rows][rows][k][k], R(t_i, t_j), 0 for j >= i */
+} dmft_result_t;
+
+/* Called now and then from one thread with the fraction of the work done. */
+typedef void (*dmft_progress_fn)(double fraction, void *user);
+
+/* Solves a checked problem. On DMFT_EDIVERGED the result holds the rows computed before. */
+int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result);
+void dmft_result_free(dmft_result_t **result);
+
+#endif

@@ -1,0 +1,211 @@
+/* The dense engine, for noise without jumps (gauss, flow), and for point processes on request.
+ *
+ * Every path draws its field at every step from one Cholesky factor of the whole path
+ * covariance (w*, w_0, ..., w_K) that the group grows by k rows a step, and keeps its pathwise
+ * tangents T(k,m) = d xi_k / d f_m for all m <= k: O(K^2) memory and O(K^3) work per path,
+ * which is why the paper calls the Poisson-driven DMFT the cheap one. Two savings that change
+ * no number: steps where a path did not move (dz = 0, a point process run densely) are skipped
+ * in the sums, and when every path has the same kick derivative (deterministic noise and a
+ * constant Hessian, e.g. gradient flow on least squares) the tangents are computed once for
+ * the group instead of once per path.
+ *
+ * A model whose gradient jumps (ReLU student) is refused before the solve: pathwise tangents
+ * miss the jump, and integration by parts over a smooth path's covariance blows up
+ * (equations.md §3). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psd_cholesky.h"
+#include "replica.h"
+#include "sample_kick.h"
+
+typedef struct {
+  long variables; /* k* + (K+1) k */
+  double *factor; /* packed, [variables] rows */
+  double *innovations, *kicks, *kick_derivatives, *tangents, *wstar, *labels;
+  unsigned char *moved;
+  dmft_rng_t *rngs;
+  int shared_tangents;
+  double *covariance, *field, *kick_work, *block;
+} dense_state_t;
+
+static long dense_variables(const dmft_problem_t *problem) {
+  return problem->model.kstar + (dmft_problem_steps(problem) + 1) * problem->model.k;
+}
+
+static int shares_tangents(const dmft_problem_t *problem) {
+  return problem->noise->is_deterministic && dmft_model_hessian_is_constant(&problem->model);
+}
+
+static double tangent_doubles(const dmft_problem_t *problem) {
+  const double steps = (double)dmft_problem_steps(problem) + 1.0;
+  return steps * (steps + 1.0) / 2.0 * problem->model.k * problem->model.k;
+}
+
+static double dense_bytes(const dmft_problem_t *problem, long paths) {
+  const double variables = (double)dense_variables(problem);
+  const double steps = (double)dmft_problem_steps(problem) + 1.0;
+  const int k = problem->model.k;
+  const double per_path = variables + steps * (k + k * k + 0.125) + problem->model.kstar + 1.0 + 5.0 +
+                          (shares_tangents(problem) ? 0.0 : tangent_doubles(problem));
+  return 8.0 * (variables * (variables + 1.0) / 2.0 + (double)paths * per_path +
+                (shares_tangents(problem) ? tangent_doubles(problem) : 0.0));
+}
+
+static void dense_destroy(void **opaque) {
+  dense_state_t *state = *opaque;
+  if (!state) return;
+  free(state->factor);
+  free(state->innovations);
+  free(state->kicks);
+  free(state->kick_derivatives);
+  free(state->tangents);
+  free(state->wstar);
+  free(state->labels);
+  free(state->moved);
+  free(state->rngs);
+  free(state->covariance);
+  free(state->field);
+  free(state->kick_work);
+  free(state->block);
+  free(state);
+  *opaque = NULL;
+}
+
+static int dense_create(const dmft__replica_t *replica, void **opaque) {
+  const dmft_problem_t *problem = replica->problem;
+  const int k = problem->model.k, kstar = problem->model.kstar;
+  const size_t paths = (size_t)replica->paths, steps = (size_t)replica->steps + 1, kk = (size_t)(k * k);
+  dense_state_t *state = calloc(1, sizeof *state);
+  *opaque = state;
+  if (!state) return DMFT_ENOMEM;
+  state->variables = dense_variables(problem);
+  state->shared_tangents = shares_tangents(problem);
+  const size_t variables = (size_t)state->variables;
+  const size_t tangent_copies = state->shared_tangents ? 1 : paths;
+  state->factor = calloc(dmft__packed_row(state->variables), sizeof(double));
+  state->innovations = malloc(sizeof(double) * paths * variables);
+  state->kicks = calloc(paths * steps * (size_t)k, sizeof(double));
+  state->kick_derivatives = calloc(paths * steps * kk, sizeof(double));
+  state->tangents = malloc(sizeof(double) * tangent_copies * dmft__packed_row((long)steps) * kk);
+  state->wstar = malloc(sizeof(double) * paths * (size_t)kstar);
+  state->labels = malloc(sizeof(double) * paths);
+  state->moved = calloc(paths * steps, 1);
+  state->rngs = malloc(sizeof(dmft_rng_t) * paths);
+  state->covariance = malloc(sizeof(double) * (variables + 1));
+  state->field = malloc(sizeof(double) * (size_t)k);
+  state->kick_work = malloc(sizeof(double) * (size_t)dmft__sample_kick_work_size(k));
+  state->block = malloc(sizeof(double) * kk);
+  if (!state->factor || !state->innovations || !state->kicks || !state->kick_derivatives || !state->tangents ||
+      !state->wstar || !state->labels || !state->moved || !state->rngs || !state->covariance || !state->field ||
+      !state->kick_work || !state->block)
+    return DMFT_ENOMEM;
+
+  const double teacher_sd = sqrt(problem->teacher_var);
+  for (int b = 0; b < kstar; b++) state->factor[dmft__packed_row(b) + (size_t)b] = teacher_sd;
+  for (size_t p = 0; p < paths; p++) {
+    dmft_rng_t *rng = &state->rngs[p];
+    dmft_rng_seed(rng, problem->seed, (uint64_t)replica->group, (uint64_t)p, DMFT_STREAM_DYNAMICS);
+    double *w = state->wstar + p * (size_t)kstar;
+    double *g = state->innovations + p * variables;
+    for (int b = 0; b < kstar; b++) {
+      g[b] = dmft_rng_normal(rng);
+      w[b] = teacher_sd * g[b];
+    }
+    const double eps = dmft_rng_normal(rng);
+    const double flip_uniform = dmft_rng_uniform(rng);
+    state->labels[p] = dmft_model_label(&problem->model, w, eps, flip_uniform);
+  }
+  return DMFT_OK;
+}
+
+/* T(k,m) for m < k of one path: -sum_{m<=q<k, moved} R(k,q) D_q T(q,m); T(k,k) = I. */
+static void advance_tangents(const dmft__replica_t *replica, dense_state_t *state, double *tangents,
+                             const double *kick_derivatives, const unsigned char *moved, long k) {
+  const int w = replica->kernels.k;
+  const size_t kk = (size_t)(w * w);
+  double *own = tangents + dmft__packed_block(k, k) * kk;
+  memset(own, 0, sizeof(double) * kk);
+  for (int c = 0; c < w; c++) own[c * w + c] = 1.0;
+  for (long m = 0; m < k; m++) {
+    double *tangent = tangents + dmft__packed_block(k, m) * kk;
+    memset(tangent, 0, sizeof(double) * kk);
+    for (long q = m; q < k; q++) {
+      if (!moved[q]) continue;
+      if (w == 1) {
+        tangent[0] -= dmft__block(replica->kernels.R, k, q, 1)[0] * kick_derivatives[q] * tangents[dmft__packed_block(q, m)];
+        continue;
+      }
+      memset(state->block, 0, sizeof(double) * kk);
+      dmft__block_gemm(w, w, w, 1.0, kick_derivatives + (size_t)q * kk, 0, tangents + dmft__packed_block(q, m) * kk, 0,
+                       state->block);
+      dmft__block_gemm(w, w, w, -1.0, dmft__block(replica->kernels.R, k, q, w), 0, state->block, 0, tangent);
+    }
+  }
+}
+
+static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
+  dense_state_t *state = opaque;
+  const dmft_problem_t *problem = replica->problem;
+  dmft__kernels_t *kernels = &replica->kernels;
+  const int w = kernels->k, ws = kernels->kstar;
+  const size_t kk = (size_t)(w * w), steps = (size_t)replica->steps + 1, variables = (size_t)state->variables;
+  const long first_row = ws + k * w;
+  const int point_process = problem->noise->is_point_process;
+
+  for (int c = 0; c < w; c++) {
+    dmft__field_covariance(kernels, k, c, NULL, k, state->covariance);
+    dmft__psd_cholesky_append(state->factor, first_row + c, state->covariance);
+  }
+
+  double loss_sum = 0.0;
+  for (long p = 0; p < replica->paths; p++) {
+    dmft_rng_t *rng = &state->rngs[p];
+    double *g = state->innovations + (size_t)p * variables;
+    double *kicks = state->kicks + (size_t)p * steps * (size_t)w;
+    double *kick_derivatives = state->kick_derivatives + (size_t)p * steps * kk;
+    unsigned char *moved = state->moved + (size_t)p * steps;
+    double *tangents = state->tangents + (state->shared_tangents ? 0 : (size_t)p * dmft__packed_row((long)steps) * kk);
+    const double *wstar = state->wstar + (size_t)p * (size_t)ws;
+    const double y = state->labels[p];
+
+    for (int c = 0; c < w; c++) {
+      g[first_row + c] = dmft_rng_normal(rng);
+      state->field[c] = dmft__psd_cholesky_row_dot(state->factor, first_row + c, g);
+    }
+    for (long m = 0; m < k; m++)
+      if (moved[m])
+        dmft__block_gemm(w, w, 1, -1.0, dmft__block(kernels->R, k, m, w), 0, kicks + (size_t)m * (size_t)w, 0, state->field);
+    if (replica->report[k]) loss_sum += dmft_model_loss(&problem->model, state->field, y);
+
+    const double dz = problem->noise->increment(rng, problem->kappa, problem->dt);
+    double *kick = kicks + (size_t)k * (size_t)w;
+    double *kick_derivative = kick_derivatives + (size_t)k * kk;
+    moved[k] = dz != 0.0;
+    if (!moved[k]) continue;
+    dmft__sample_kick(&problem->model, replica->h, state->field, y, dz, point_process, kick, kick_derivative,
+                      state->kick_work);
+    if (!state->shared_tangents || p == 0)
+      advance_tangents(replica, state, tangents, kick_derivatives, moved, k);
+
+    for (long m = 0; m <= k; m++) {
+      if (!moved[m]) continue;
+      dmft__block_gemm(w, 1, w, 1.0, kick, 0, kicks + (size_t)m * (size_t)w, 1, dmft__block(kernels->Cl, k, m, w));
+      dmft__block_gemm(w, w, w, 1.0, kick_derivative, 0, tangents + dmft__packed_block(k, m) * kk, 0,
+                       dmft__block(kernels->Rl, k, m, w));
+    }
+    dmft__block_gemm(w, 1, ws, 1.0, kick, 0, wstar, 1, kernels->wstar_moment + (size_t)k * (size_t)(w * ws));
+  }
+  if (replica->report[k]) kernels->train_loss[k] = loss_sum / (double)replica->paths;
+  dmft__replica_normalize_row(replica, k);
+  return DMFT_OK;
+}
+
+const dmft__engine_t dmft__engine_dense = {
+    .name = "dense",
+    .bytes = dense_bytes,
+    .create = dense_create,
+    .step = dense_step,
+    .destroy = dense_destroy,
+};

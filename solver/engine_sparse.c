@@ -1,0 +1,332 @@
+/* The sparse jump-time engine for point-process noise (poisson, bernoulli).
+ *
+ * A path only touches the dynamics at its jump steps (about `epochs` of them, whatever dt is):
+ * its field w is drawn only there, conditioned on its values at the earlier jumps and on w*;
+ * d xi_k / d f_m vanishes unless m is a jump step; Cl(k,m) and Rl(k,m) only receive
+ * contributions from paths that jump at both k and m (equations.md §3). So a path with J jumps
+ * costs O(J^3) in all, instead of the O(K^2) (or O(K^3) with tangents) of the dense engine.
+ *
+ * The jump times of every path are drawn before the time loop, which fixes every path's
+ * memory, so nothing is allocated while marching. The train loss at a reporting step needs the
+ * field of a path that does not jump there: it is drawn from a separate per-path stream,
+ * conditioned on the path's jump values but not added to them, so the dynamics do not depend
+ * on the output grid.
+ *
+ * Responses: pathwise tangents for models with a continuous gradient; for a gradient that
+ * jumps (ReLU student), Gaussian integration by parts over the path's field at its jump steps,
+ * Rl(k,m) = E[dG_k (Sigma^{-1} W)_m], whose innovations between jumps are far from degenerate.
+ * A variable with zero conditional variance (the field at t = 0 when theta0_var = 0) carries no
+ * density to integrate by parts against; its response is taken pathwise. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "psd_cholesky.h"
+#include "replica.h"
+#include "sample_kick.h"
+
+typedef struct {
+  long first_jump; /* index into the jump arrays */
+  long n_jumps;
+  long cursor; /* jumps already processed */
+  size_t arena_offset;
+  double y;
+  dmft_rng_t dynamics, report;
+} sparse_path_t;
+
+/* Where a path's arrays sit in its slice of the arena. */
+typedef struct {
+  double *factor;   /* packed Cholesky factor of (w*, w at its jumps) */
+  double *innovations;
+  double *wstar;
+  double *kicks;    /* dG at each jump, k each */
+  double *kick_derivatives; /* D at each jump, k*k each */
+  double *tangents; /* T(a,b) = d xi_{jump a} / d f_{jump b}, packed lower blocks */
+  double *field;    /* xi at the current jump, before its kick */
+} path_layout_t;
+
+typedef struct {
+  sparse_path_t *paths;
+  long *jump_steps;
+  unsigned *jump_counts;
+  double *arena;
+  long max_variables;
+  int integrate_by_parts;
+  /* scratch, sized for the largest path */
+  double *covariance, *back_solved, *report_factor, *report_innovations, *kick_work, *block;
+  double *field, *response;
+} sparse_state_t;
+
+static long variables_of(int k, int kstar, long jumps) { return kstar + jumps * k; }
+
+static size_t arena_doubles(int k, int kstar, long jumps) {
+  const size_t variables = (size_t)variables_of(k, kstar, jumps), kk = (size_t)(k * k);
+  return dmft__packed_row((long)variables) + variables + (size_t)kstar + (size_t)jumps * (size_t)k +
+         (size_t)jumps * kk + dmft__packed_row(jumps) * kk + (size_t)k;
+}
+
+static path_layout_t layout_of(const sparse_state_t *state, const sparse_path_t *path, int k, int kstar) {
+  path_layout_t layout;
+  const long variables = variables_of(k, kstar, path->n_jumps);
+  const size_t kk = (size_t)(k * k);
+  double *cursor = state->arena + path->arena_offset;
+  layout.factor = cursor;
+  cursor += dmft__packed_row(variables);
+  layout.innovations = cursor;
+  cursor += variables;
+  layout.wstar = cursor;
+  cursor += kstar;
+  layout.kicks = cursor;
+  cursor += (size_t)path->n_jumps * (size_t)k;
+  layout.kick_derivatives = cursor;
+  cursor += (size_t)path->n_jumps * kk;
+  layout.tangents = cursor;
+  cursor += dmft__packed_row(path->n_jumps) * kk;
+  layout.field = cursor;
+  return layout;
+}
+
+static double sparse_bytes(const dmft_problem_t *problem, long paths) {
+  /* The jump count of a path is Poisson-like with mean kappa * tmax; budget its mean plus
+   * five standard deviations for every path (the square makes the average larger than the
+   * square of the average). */
+  const int k = problem->model.k, kstar = problem->model.kstar;
+  const double mean = problem->kappa * dmft_problem_steps(problem) * problem->dt;
+  const long typical = (long)ceil(mean + 5.0 * sqrt(mean) + 1.0);
+  return 8.0 * (double)paths * ((double)arena_doubles(k, kstar, typical) + 12.0 + (double)typical);
+}
+
+static void sparse_destroy(void **opaque) {
+  sparse_state_t *state = *opaque;
+  if (!state) return;
+  free(state->paths);
+  free(state->jump_steps);
+  free(state->jump_counts);
+  free(state->arena);
+  free(state->covariance);
+  free(state->back_solved);
+  free(state->report_factor);
+  free(state->report_innovations);
+  free(state->kick_work);
+  free(state->block);
+  free(state->field);
+  free(state->response);
+  free(state);
+  *opaque = NULL;
+}
+
+static int draw_jump_times(const dmft__replica_t *replica, sparse_state_t *state, long *total_jumps) {
+  const dmft_problem_t *problem = replica->problem;
+  long capacity = replica->paths * 8 + 64, used = 0;
+  state->jump_steps = malloc(sizeof(long) * (size_t)capacity);
+  state->jump_counts = malloc(sizeof(unsigned) * (size_t)capacity);
+  if (!state->jump_steps || !state->jump_counts) return DMFT_ENOMEM;
+  for (long p = 0; p < replica->paths; p++) {
+    sparse_path_t *path = &state->paths[p];
+    path->first_jump = used;
+    long step = -1;
+    for (;;) {
+      unsigned count = 0;
+      step = problem->noise->next_jump(&path->dynamics, problem->kappa, problem->dt, step, &count);
+      if (step > replica->steps) break;
+      if (used == capacity) {
+        capacity *= 2;
+        long *steps = realloc(state->jump_steps, sizeof(long) * (size_t)capacity);
+        if (!steps) return DMFT_ENOMEM;
+        state->jump_steps = steps;
+        unsigned *counts = realloc(state->jump_counts, sizeof(unsigned) * (size_t)capacity);
+        if (!counts) return DMFT_ENOMEM;
+        state->jump_counts = counts;
+      }
+      state->jump_steps[used] = step;
+      state->jump_counts[used] = count;
+      used++;
+    }
+    path->n_jumps = used - path->first_jump;
+  }
+  *total_jumps = used;
+  return DMFT_OK;
+}
+
+static int sparse_create(const dmft__replica_t *replica, void **opaque) {
+  const dmft_problem_t *problem = replica->problem;
+  const int k = problem->model.k, kstar = problem->model.kstar;
+  sparse_state_t *state = calloc(1, sizeof *state);
+  *opaque = state;
+  if (!state) return DMFT_ENOMEM;
+  state->integrate_by_parts = !dmft_model_gradient_is_continuous(&problem->model);
+  state->paths = calloc((size_t)replica->paths, sizeof(sparse_path_t));
+  if (!state->paths) return DMFT_ENOMEM;
+
+  /* Labels and teacher fields first, then jump times, each path from its own streams. */
+  double *wstar = malloc(sizeof(double) * (size_t)replica->paths * (size_t)kstar);
+  if (!wstar) return DMFT_ENOMEM;
+  const double teacher_sd = sqrt(problem->teacher_var);
+  for (long p = 0; p < replica->paths; p++) {
+    sparse_path_t *path = &state->paths[p];
+    dmft_rng_seed(&path->dynamics, problem->seed, (uint64_t)replica->group, (uint64_t)p, DMFT_STREAM_DYNAMICS);
+    dmft_rng_seed(&path->report, problem->seed, (uint64_t)replica->group, (uint64_t)p, DMFT_STREAM_REPORT);
+    double *w = wstar + (size_t)p * (size_t)kstar;
+    for (int b = 0; b < kstar; b++) w[b] = teacher_sd * dmft_rng_normal(&path->dynamics);
+    const double eps = dmft_rng_normal(&path->dynamics);
+    const double flip_uniform = dmft_rng_uniform(&path->dynamics);
+    path->y = dmft_model_label(&problem->model, w, eps, flip_uniform);
+  }
+  long total_jumps = 0;
+  int status = draw_jump_times(replica, state, &total_jumps);
+  if (status != DMFT_OK) {
+    free(wstar);
+    return status;
+  }
+
+  size_t arena_size = 0;
+  long max_jumps = 0;
+  for (long p = 0; p < replica->paths; p++) {
+    state->paths[p].arena_offset = arena_size;
+    arena_size += arena_doubles(k, kstar, state->paths[p].n_jumps);
+    if (state->paths[p].n_jumps > max_jumps) max_jumps = state->paths[p].n_jumps;
+  }
+  state->max_variables = variables_of(k, kstar, max_jumps);
+  const long report_variables = state->max_variables + k;
+  state->arena = calloc(arena_size, sizeof(double));
+  state->covariance = malloc(sizeof(double) * (size_t)(report_variables + 1));
+  state->back_solved = malloc(sizeof(double) * (size_t)report_variables);
+  state->report_factor = malloc(sizeof(double) * dmft__packed_row(report_variables));
+  state->report_innovations = malloc(sizeof(double) * (size_t)report_variables);
+  state->kick_work = malloc(sizeof(double) * (size_t)dmft__sample_kick_work_size(k));
+  state->block = malloc(sizeof(double) * (size_t)(2 * k * k));
+  state->field = malloc(sizeof(double) * (size_t)k);
+  state->response = malloc(sizeof(double) * (size_t)(k * k));
+  if (!state->arena || !state->covariance || !state->back_solved || !state->report_factor ||
+      !state->report_innovations || !state->kick_work || !state->block || !state->field || !state->response) {
+    free(wstar);
+    return DMFT_ENOMEM;
+  }
+  /* w* = sqrt(teacher_var) g*: the first k* rows of every factor are diagonal. */
+  for (long p = 0; p < replica->paths; p++) {
+    path_layout_t layout = layout_of(state, &state->paths[p], k, kstar);
+    for (int b = 0; b < kstar; b++) {
+      layout.factor[dmft__packed_row(b) + (size_t)b] = teacher_sd;
+      layout.wstar[b] = wstar[(size_t)p * (size_t)kstar + b];
+      layout.innovations[b] = layout.wstar[b] / teacher_sd;
+    }
+  }
+  free(wstar);
+  return DMFT_OK;
+}
+
+/* xi = w - sum_{b < n} R(k, jump_b) dG_b over the path's earlier jumps. */
+static void subtract_memory(const dmft__replica_t *replica, const long *jump_steps, long n, const double *kicks,
+                            long k, double *field) {
+  const int w = replica->kernels.k;
+  for (long b = 0; b < n; b++)
+    dmft__block_gemm(w, w, 1, -1.0, dmft__block(replica->kernels.R, k, jump_steps[b], w), 0,
+                     kicks + (size_t)b * (size_t)w, 0, field);
+}
+
+static void process_jump(dmft__replica_t *replica, sparse_state_t *state, sparse_path_t *path, long k) {
+  const dmft_problem_t *problem = replica->problem;
+  dmft__kernels_t *kernels = &replica->kernels;
+  const int w = kernels->k, ws = kernels->kstar;
+  const size_t kk = (size_t)(w * w);
+  const path_layout_t layout = layout_of(state, path, w, ws);
+  const long *jump_steps = state->jump_steps + path->first_jump;
+  const long a = path->cursor;
+  const long earlier = variables_of(w, ws, a);
+
+  for (int c = 0; c < w; c++) {
+    dmft__field_covariance(kernels, k, c, jump_steps, a, state->covariance);
+    dmft__psd_cholesky_append(layout.factor, earlier + c, state->covariance);
+    layout.innovations[earlier + c] = dmft_rng_normal(&path->dynamics);
+    layout.field[c] = dmft__psd_cholesky_row_dot(layout.factor, earlier + c, layout.innovations);
+  }
+  subtract_memory(replica, jump_steps, a, layout.kicks, k, layout.field);
+
+  double *kick = layout.kicks + (size_t)a * (size_t)w;
+  double *kick_derivative = layout.kick_derivatives + (size_t)a * kk;
+  dmft__sample_kick(&problem->model, replica->h, layout.field, path->y, (double)state->jump_counts[path->first_jump + a],
+                    1, kick, kick_derivative, state->kick_work);
+
+  /* Tangents: T(a,a) = I; T(a,b) = -sum_{b<=q<a} R(k, jump_q) D_q T(q,b). */
+  double *own = layout.tangents + dmft__packed_block(a, a) * kk;
+  memset(own, 0, sizeof(double) * kk);
+  for (int c = 0; c < w; c++) own[c * w + c] = 1.0;
+  for (long b = 0; b < a; b++) {
+    double *tangent = layout.tangents + dmft__packed_block(a, b) * kk;
+    memset(tangent, 0, sizeof(double) * kk);
+    for (long q = b; q < a; q++) {
+      double *propagated = state->block;
+      memset(propagated, 0, sizeof(double) * kk);
+      dmft__block_gemm(w, w, w, 1.0, layout.kick_derivatives + (size_t)q * kk, 0,
+                       layout.tangents + dmft__packed_block(q, b) * kk, 0, propagated);
+      dmft__block_gemm(w, w, w, -1.0, dmft__block(kernels->R, k, jump_steps[q], w), 0, propagated, 0, tangent);
+    }
+  }
+
+  if (state->integrate_by_parts)
+    dmft__psd_cholesky_back_solve(layout.factor, earlier + w, layout.innovations, state->back_solved);
+  for (long b = 0; b <= a; b++) {
+    const long step_b = jump_steps[b];
+    dmft__block_gemm(w, 1, w, 1.0, kick, 0, layout.kicks + (size_t)b * (size_t)w, 1, dmft__block(kernels->Cl, k, step_b, w));
+    double *response = state->response;
+    memset(response, 0, sizeof(double) * kk);
+    dmft__block_gemm(w, w, w, 1.0, kick_derivative, 0, layout.tangents + dmft__packed_block(a, b) * kk, 0, response);
+    if (state->integrate_by_parts) {
+      for (int c2 = 0; c2 < w; c2++) {
+        const long variable = variables_of(w, ws, b) + c2;
+        if (!(layout.factor[dmft__packed_row(variable) + (size_t)variable] > 0.0)) continue;
+        for (int c = 0; c < w; c++) response[c * w + c2] = kick[c] * state->back_solved[variable];
+      }
+    }
+    double *Rl = dmft__block(kernels->Rl, k, step_b, w);
+    for (size_t i = 0; i < kk; i++) Rl[i] += response[i];
+  }
+  dmft__block_gemm(w, 1, ws, 1.0, kick, 0, layout.wstar, 1, kernels->wstar_moment + (size_t)k * (size_t)(w * ws));
+  path->cursor++;
+}
+
+/* The loss of a path at a reporting step where it does not jump. */
+static double report_loss(dmft__replica_t *replica, sparse_state_t *state, sparse_path_t *path, long k) {
+  const dmft__kernels_t *kernels = &replica->kernels;
+  const int w = kernels->k, ws = kernels->kstar;
+  const path_layout_t layout = layout_of(state, path, w, ws);
+  const long *jump_steps = state->jump_steps + path->first_jump;
+  const long earlier = variables_of(w, ws, path->cursor);
+  memcpy(state->report_factor, layout.factor, sizeof(double) * dmft__packed_row(earlier));
+  memcpy(state->report_innovations, layout.innovations, sizeof(double) * (size_t)earlier);
+  for (int c = 0; c < w; c++) {
+    dmft__field_covariance(kernels, k, c, jump_steps, path->cursor, state->covariance);
+    dmft__psd_cholesky_append(state->report_factor, earlier + c, state->covariance);
+    state->report_innovations[earlier + c] = dmft_rng_normal(&path->report);
+    state->field[c] = dmft__psd_cholesky_row_dot(state->report_factor, earlier + c, state->report_innovations);
+  }
+  subtract_memory(replica, jump_steps, path->cursor, layout.kicks, k, state->field);
+  return dmft_model_loss(&replica->problem->model, state->field, path->y);
+}
+
+static int sparse_step(dmft__replica_t *replica, void *opaque, long k) {
+  sparse_state_t *state = opaque;
+  const int w = replica->kernels.k, ws = replica->kernels.kstar;
+  double loss_sum = 0.0;
+  for (long p = 0; p < replica->paths; p++) {
+    sparse_path_t *path = &state->paths[p];
+    const int jumps_now = path->cursor < path->n_jumps && state->jump_steps[path->first_jump + path->cursor] == k;
+    if (jumps_now) process_jump(replica, state, path, k);
+    if (!replica->report[k]) continue;
+    if (jumps_now)
+      loss_sum += dmft_model_loss(&replica->problem->model, layout_of(state, path, w, ws).field, path->y);
+    else
+      loss_sum += report_loss(replica, state, path, k);
+  }
+  if (replica->report[k]) replica->kernels.train_loss[k] = loss_sum / (double)replica->paths;
+  dmft__replica_normalize_row(replica, k);
+  return DMFT_OK;
+}
+
+const dmft__engine_t dmft__engine_sparse = {
+    .name = "sparse",
+    .bytes = sparse_bytes,
+    .create = sparse_create,
+    .step = sparse_step,
+    .destroy = sparse_destroy,
+};

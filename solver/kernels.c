@@ -1,0 +1,78 @@
+#include "kernels.h"
+
+#include <stdlib.h>
+
+#include "dmft/status.h"
+
+static size_t triangle_doubles(int k, long steps) {
+  return dmft__packed_block(steps + 1, 0) * (size_t)k * (size_t)k;
+}
+
+double dmft__kernels_bytes(int k, int kstar, long steps) {
+  return 8.0 * (4.0 * (double)triangle_doubles(k, steps) + (3.0 * k * kstar + 1.0) * (double)(steps + 1));
+}
+
+int dmft__kernels_alloc(dmft__kernels_t *kernels, int k, int kstar, long steps) {
+  const size_t triangle = triangle_doubles(k, steps);
+  const size_t vector = (size_t)(steps + 1) * (size_t)k * (size_t)kstar;
+  kernels->k = k;
+  kernels->kstar = kstar;
+  kernels->steps = steps;
+  kernels->C = calloc(triangle, sizeof(double));
+  kernels->R = calloc(triangle, sizeof(double));
+  kernels->Cl = calloc(triangle, sizeof(double));
+  kernels->Rl = calloc(triangle, sizeof(double));
+  kernels->M = calloc(vector, sizeof(double));
+  kernels->Gam = calloc(vector, sizeof(double));
+  kernels->wstar_moment = calloc(vector, sizeof(double));
+  kernels->train_loss = calloc((size_t)steps + 1, sizeof(double));
+  if (!kernels->C || !kernels->R || !kernels->Cl || !kernels->Rl || !kernels->M || !kernels->Gam ||
+      !kernels->wstar_moment || !kernels->train_loss) {
+    dmft__kernels_free(kernels);
+    return DMFT_ENOMEM;
+  }
+  return DMFT_OK;
+}
+
+void dmft__kernels_free(dmft__kernels_t *kernels) {
+  free(kernels->C);
+  free(kernels->R);
+  free(kernels->Cl);
+  free(kernels->Rl);
+  free(kernels->M);
+  free(kernels->Gam);
+  free(kernels->wstar_moment);
+  free(kernels->train_loss);
+  kernels->C = kernels->R = kernels->Cl = kernels->Rl = NULL;
+  kernels->M = kernels->Gam = kernels->wstar_moment = kernels->train_loss = NULL;
+}
+
+void dmft__block_gemm(int rows, int inner, int cols, double alpha, const double *A, int a_transposed,
+                      const double *B, int b_transposed, double *out) {
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++) {
+      double sum = 0.0;
+      for (int i = 0; i < inner; i++) {
+        const double a = a_transposed ? A[i * rows + r] : A[r * inner + i];
+        const double b = b_transposed ? B[c * inner + i] : B[i * cols + c];
+        sum += a * b;
+      }
+      out[r * cols + c] += alpha * sum;
+    }
+}
+
+long dmft__field_covariance(const dmft__kernels_t *kernels, long k, int c, const long *previous_steps,
+                            long n_previous, double *covariance) {
+  const int w = kernels->k, ws = kernels->kstar;
+  long n = 0;
+  const double *M_k = kernels->M + (size_t)k * (size_t)(w * ws);
+  for (int b = 0; b < ws; b++) covariance[n++] = M_k[c * ws + b];
+  for (long i = 0; i < n_previous; i++) {
+    const long step = previous_steps ? previous_steps[i] : i;
+    const double *block = dmft__block(kernels->C, k, step, w);
+    for (int b = 0; b < w; b++) covariance[n++] = block[c * w + b];
+  }
+  const double *diagonal = dmft__block(kernels->C, k, k, w);
+  for (int b = 0; b <= c; b++) covariance[n++] = diagonal[c * w + b];
+  return n;
+}

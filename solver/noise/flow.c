@@ -1,0 +1,18 @@
+/* Gradient flow (full-batch gradient descent with step etabar dt): every sample pushes with
+ * the same deterministic weight kappabar dt. */
+#include "dmft/noise.h"
+
+static double flow_increment(dmft_rng_t *rng, double rate, double dt) {
+  (void)rng;
+  return rate * dt;
+}
+
+const dmft_noise_type_t dmft_noise_flow = {
+    .name = "flow",
+    .summary = "gradient flow / full-batch GD: deterministic increments kappa dt",
+    .is_point_process = 0,
+    .is_deterministic = 1,
+    .increment = flow_increment,
+    .next_jump = NULL,
+    .check = NULL,
+};

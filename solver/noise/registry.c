@@ -1,0 +1,18 @@
+#include <string.h>
+
+#include "dmft/noise.h"
+
+static const dmft_noise_type_t *const registry[] = {
+    &dmft_noise_poisson, &dmft_noise_bernoulli, &dmft_noise_gauss, &dmft_noise_flow};
+
+size_t dmft_noise_count(void) { return sizeof registry / sizeof registry[0]; }
+
+const dmft_noise_type_t *dmft_noise_at(size_t index) {
+  return index < dmft_noise_count() ? registry[index] : NULL;
+}
+
+const dmft_noise_type_t *dmft_noise_find(const char *name) {
+  for (size_t i = 0; i < dmft_noise_count(); i++)
+    if (strcmp(registry[i]->name, name) == 0) return registry[i];
+  return NULL;
+}

@@ -1,0 +1,78 @@
+#include "parameter_side.h"
+
+#include <string.h>
+
+void dmft__parameter_side_init(dmft__kernels_t *kernels, double theta0_var, double init_overlap, double teacher_var) {
+  const int k = kernels->k, kstar = kernels->kstar;
+  double *C00 = dmft__block(kernels->C, 0, 0, k);
+  memset(C00, 0, sizeof(double) * (size_t)(k * k));
+  memset(kernels->M, 0, sizeof(double) * (size_t)(k * kstar));
+  for (int a = 0; a < k; a++) {
+    C00[a * k + a] = theta0_var + init_overlap * init_overlap * teacher_var;
+    if (a < kstar) kernels->M[a * kstar + a] = init_overlap * teacher_var;
+  }
+}
+
+/* block(m, l) of C, transposed when only C(l, m) is stored: out = C(m, l). */
+static const double *c_block(const dmft__kernels_t *kernels, long m, long l, double *transposed) {
+  const int k = kernels->k;
+  if (m >= l) return dmft__block(kernels->C, m, l, k);
+  const double *stored = dmft__block(kernels->C, l, m, k);
+  for (int a = 0; a < k; a++)
+    for (int b = 0; b < k; b++) transposed[a * k + b] = stored[b * k + a];
+  return transposed;
+}
+
+void dmft__parameter_side_advance(const dmft__parameter_side_t *side, dmft__kernels_t *kernels, long k, double *scratch) {
+  const int w = kernels->k, ws = kernels->kstar;
+  const size_t kk = (size_t)(w * w), kks = (size_t)(w * ws);
+  const double gamma = side->gamma, decay = side->decay;
+  const double *Gam_k = kernels->Gam + (size_t)k * kks;
+  double *transposed = scratch;
+
+  double *M_next = kernels->M + (size_t)(k + 1) * kks;
+  for (size_t i = 0; i < kks; i++) M_next[i] = decay * kernels->M[(size_t)k * kks + i] - gamma * side->teacher_var * Gam_k[i];
+  for (long m = 0; m <= k; m++)
+    dmft__block_gemm(w, w, ws, -gamma, dmft__block(kernels->Rl, k, m, w), 0, kernels->M + (size_t)m * kks, 0, M_next);
+
+  for (long j = 0; j < k; j++) {
+    double *R_next = dmft__block(kernels->R, k + 1, j, w);
+    const double *R_now = dmft__block(kernels->R, k, j, w);
+    for (size_t i = 0; i < kk; i++) R_next[i] = decay * R_now[i];
+    for (long m = j + 1; m <= k; m++)
+      dmft__block_gemm(w, w, w, -gamma, dmft__block(kernels->Rl, k, m, w), 0, dmft__block(kernels->R, m, j, w), 0, R_next);
+  }
+  double *R_diagonal = dmft__block(kernels->R, k + 1, k, w);
+  memset(R_diagonal, 0, sizeof(double) * kk);
+  for (int a = 0; a < w; a++) R_diagonal[a * w + a] = 1.0;
+
+  for (long l = 0; l <= k + 1; l++) {
+    double *C_next = dmft__block(kernels->C, k + 1, l, w);
+    double *sum = scratch + kk;
+    const double *C_kl = c_block(kernels, k, l, transposed);
+    for (size_t i = 0; i < kk; i++) sum[i] = decay * C_kl[i];
+    for (long m = 0; m <= k; m++)
+      dmft__block_gemm(w, w, w, -gamma, dmft__block(kernels->Rl, k, m, w), 0, c_block(kernels, m, l, transposed), 0, sum);
+    dmft__block_gemm(w, ws, w, -gamma, Gam_k, 0, kernels->M + (size_t)l * kks, 1, sum);
+    for (long m = 0; m < l; m++)
+      dmft__block_gemm(w, w, w, gamma, dmft__block(kernels->Cl, k, m, w), 0, dmft__block(kernels->R, l, m, w), 1, sum);
+    memcpy(C_next, sum, sizeof(double) * kk);
+  }
+  /* C(k+1,k+1) is symmetric in exact arithmetic; keep it so to the last bit. */
+  double *C_diagonal = dmft__block(kernels->C, k + 1, k + 1, w);
+  for (int a = 0; a < w; a++)
+    for (int b = 0; b < a; b++) {
+      const double mean = 0.5 * (C_diagonal[a * w + b] + C_diagonal[b * w + a]);
+      C_diagonal[a * w + b] = C_diagonal[b * w + a] = mean;
+    }
+}
+
+void dmft__teacher_response(dmft__kernels_t *kernels, long k, double teacher_var) {
+  const int w = kernels->k, ws = kernels->kstar;
+  const size_t kks = (size_t)(w * ws);
+  double *Gam_k = kernels->Gam + (size_t)k * kks;
+  memcpy(Gam_k, kernels->wstar_moment + (size_t)k * kks, sizeof(double) * kks);
+  for (long m = 0; m <= k; m++)
+    dmft__block_gemm(w, w, ws, -1.0, dmft__block(kernels->Rl, k, m, w), 0, kernels->M + (size_t)m * kks, 0, Gam_k);
+  for (size_t i = 0; i < kks; i++) Gam_k[i] /= teacher_var;
+}

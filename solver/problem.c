@@ -1,0 +1,132 @@
+#include "dmft/problem.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "dmft/status.h"
+#include "kernels.h"
+#include "replica.h"
+
+#define DMFT_MAX_WIDTH 16
+#define DMFT_MAX_STEPS 200000
+#define DMFT_MAX_OUTPUT_ROWS 1001
+
+void dmft_problem_set_defaults(dmft_problem_t *problem) {
+  /* The default example: the paper's non-linear case, Huber loss on a tanh student learning a
+   * noisy tanh teacher with SGD (equations.md §4). */
+  *problem = (dmft_problem_t){
+      .model = {.activation = dmft_activation_find("tanh"),
+                .loss = dmft_loss_find("huber"),
+                .teacher = dmft_teacher_find("tanh"),
+                .k = 1,
+                .kstar = 1,
+                .huber_delta = 1.0,
+                .label_noise = 0.3,
+                .flip_prob = 0.0},
+      .noise = dmft_noise_find("poisson"),
+      .gamma = 2.0,
+      .eta = 1.5,
+      .kappa = 1.0,
+      .ridge = 0.05,
+      .theta0_var = 0.25,
+      .init_overlap = 0.0,
+      .teacher_var = 1.0,
+      .tmax = 6.0,
+      .dt = 0.05,
+      .paths = 20000,
+      .seed = 1,
+      .threads = 0,
+      .output_every = 0,
+  };
+}
+
+long dmft_problem_steps(const dmft_problem_t *problem) {
+  /* The grid ends at the first multiple of dt at or beyond tmax; the tolerance keeps
+   * tmax = 6, dt = 0.05 at 120 steps despite rounding. */
+  return (long)ceil(problem->tmax / problem->dt - 1e-9);
+}
+
+long dmft_problem_output_every(const dmft_problem_t *problem) {
+  if (problem->output_every > 0) return problem->output_every;
+  const long every = (dmft_problem_steps(problem) + DMFT_MAX_OUTPUT_ROWS - 2) / (DMFT_MAX_OUTPUT_ROWS - 1);
+  return every > 1 ? every : 1;
+}
+
+int dmft_problem_groups(const dmft_problem_t *problem) {
+  return problem->paths < DMFT_MAX_GROUPS ? (int)problem->paths : DMFT_MAX_GROUPS;
+}
+
+double dmft_problem_memory_bytes(const dmft_problem_t *problem) {
+  const int groups = dmft_problem_groups(problem);
+  const int threads = problem->threads > 0 ? problem->threads : omp_get_max_threads();
+  const int concurrent = threads < groups ? threads : groups;
+  const long steps = dmft_problem_steps(problem);
+  const long every = dmft_problem_output_every(problem);
+  const double rows = (double)(steps / every + 1 + (steps % every != 0));
+  const int k = problem->model.k;
+  const long paths_per_group = (problem->paths + groups - 1) / groups;
+  const dmft__engine_t *engine = dmft__engine_for(problem, 0);
+  const double per_group = dmft__kernels_bytes(k, problem->model.kstar, steps) + engine->bytes(problem, paths_per_group);
+  const double outputs = 8.0 * rows * rows * k * k * (2.0 * groups + 4.0);
+  return concurrent * per_group + outputs;
+}
+
+static double machine_bytes(void) {
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page_size > 0 ? (double)pages * (double)page_size : 0.0;
+}
+
+#define REJECT(...)                                  \
+  do {                                               \
+    snprintf(message, message_size, __VA_ARGS__);    \
+    return DMFT_EINVAL;                              \
+  } while (0)
+
+int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t message_size) {
+  const dmft_model_t *model = &problem->model;
+  if (model->k < 1 || model->k > DMFT_MAX_WIDTH)
+    REJECT("--k must be an integer from 1 to %d (got %d)", DMFT_MAX_WIDTH, model->k);
+  if (model->kstar < 1 || model->kstar > DMFT_MAX_WIDTH)
+    REJECT("--kstar must be an integer from 1 to %d (got %d)", DMFT_MAX_WIDTH, model->kstar);
+  if (!(problem->gamma > 0)) REJECT("--gamma must be a number > 0 (got %g)", problem->gamma);
+  if (!(problem->eta > 0)) REJECT("--eta must be a number > 0 (got %g)", problem->eta);
+  if (!(problem->kappa > 0)) REJECT("--kappa must be a number > 0 (got %g)", problem->kappa);
+  if (!(problem->ridge >= 0)) REJECT("--ridge must be a number >= 0 (got %g)", problem->ridge);
+  if (!(problem->theta0_var >= 0)) REJECT("--theta0-var must be a number >= 0 (got %g)", problem->theta0_var);
+  if (!(problem->teacher_var > 0)) REJECT("--teacher-var must be a number > 0 (got %g)", problem->teacher_var);
+  if (!(problem->tmax > 0)) REJECT("--tmax must be a number > 0 (got %g)", problem->tmax);
+  if (!(problem->dt > 0)) REJECT("--dt must be a number > 0 (got %g)", problem->dt);
+  if (!(problem->dt < problem->tmax)) REJECT("--dt must be smaller than --tmax (got dt %g, tmax %g)", problem->dt, problem->tmax);
+  if (problem->tmax / problem->dt > DMFT_MAX_STEPS)
+    REJECT("--dt must give at most %d steps up to --tmax (got %.0f steps)", DMFT_MAX_STEPS, ceil(problem->tmax / problem->dt));
+  if (problem->paths < 1) REJECT("--paths must be an integer >= 1 (got %ld)", problem->paths);
+  if (problem->threads < 0 || problem->threads > 1024)
+    REJECT("--threads must be an integer from 0 (all cores) to 1024 (got %d)", problem->threads);
+  if (problem->output_every < 0) REJECT("--output-every must be an integer >= 1 (got %ld)", problem->output_every);
+  if (!(model->huber_delta > 0)) REJECT("--huber-delta must be a number > 0 (got %g)", model->huber_delta);
+  if (!(model->label_noise >= 0)) REJECT("--label-noise must be a number >= 0 (got %g)", model->label_noise);
+  if (!(model->flip_prob >= 0 && model->flip_prob <= 0.5))
+    REJECT("--flip-prob must be a number in [0, 0.5] (got %g)", model->flip_prob);
+  if (model->flip_prob > 0 && !model->teacher->is_sign)
+    REJECT("--flip-prob applies to --teacher sign only (got teacher %s)", model->teacher->name);
+  if (model->loss->needs_binary_labels && !model->teacher->is_sign)
+    REJECT("--loss %s needs labels +-1: use --teacher sign (got teacher %s)", model->loss->name, model->teacher->name);
+  if (!isfinite(problem->init_overlap)) REJECT("--init-overlap must be a finite number (got %g)", problem->init_overlap);
+  if (problem->init_overlap != 0 && model->k != model->kstar)
+    REJECT("--init-overlap needs --k equal to --kstar, it is applied unit by unit (got k %d, kstar %d)", model->k,
+           model->kstar);
+  const char *noise_problem = problem->noise->check ? problem->noise->check(problem->kappa, problem->dt) : NULL;
+  if (noise_problem) REJECT("--noise %s needs %s (got kappa*dt = %g)", problem->noise->name, noise_problem, problem->kappa * problem->dt);
+  if (!dmft_model_gradient_is_continuous(model) && !problem->noise->is_point_process)
+    REJECT("--activation %s has a gradient that jumps, which --noise %s does not support: use --noise poisson or "
+           "bernoulli, or a smooth activation (tanh, erf)",
+           model->activation->name, problem->noise->name);
+  const double needed = dmft_problem_memory_bytes(problem), available = machine_bytes();
+  if (available > 0 && needed > 0.85 * available)
+    REJECT("--paths: this run needs about %.1f GiB, more than the %.1f GiB this machine can give; lower --paths or "
+           "--tmax, or raise --dt or --output-every",
+           needed / 1073741824.0, 0.85 * available / 1073741824.0);
+  return DMFT_OK;
+}

@@ -1,0 +1,229 @@
+/* The solver's front: splits the paths into replica groups, runs them on threads, reads each
+ * group's kernels on the output grid, and reduces the groups to means and standard errors in
+ * group order, so that the thread count cannot change a bit of the result. */
+#include "dmft/solver.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmft/dmft.h"
+#include "kernels.h"
+#include "replica.h"
+#include "test_loss.h"
+
+const char *dmft_version(void) { return DMFT_VERSION_STRING; }
+
+/* One group's values on the output grid, laid out as in dmft_result_t. */
+typedef struct {
+  double *M, *Q, *train_loss, *test_loss, *C, *R;
+  long rows_done;
+  int status;
+} group_output_t;
+
+void dmft_result_free(dmft_result_t **result) {
+  dmft_result_t *r = *result;
+  if (!r) return;
+  free(r->step);
+  free(r->t);
+  free(r->M);
+  free(r->M_se);
+  free(r->Q);
+  free(r->Q_se);
+  free(r->train_loss);
+  free(r->train_loss_se);
+  free(r->test_loss);
+  free(r->test_loss_se);
+  free(r->C);
+  free(r->C_se);
+  free(r->R);
+  free(r->R_se);
+  free(r);
+  *result = NULL;
+}
+
+static dmft_result_t *result_alloc(const dmft_problem_t *problem) {
+  dmft_result_t *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  const int k = problem->model.k, kstar = problem->model.kstar;
+  r->k = k;
+  r->kstar = kstar;
+  r->groups = dmft_problem_groups(problem);
+  r->steps = dmft_problem_steps(problem);
+  r->diverged_at = -1.0;
+  const long every = dmft_problem_output_every(problem);
+  r->rows = r->steps / every + 1 + (r->steps % every != 0);
+  const size_t rows = (size_t)r->rows, kk = (size_t)(k * k), kks = (size_t)(k * kstar);
+  r->step = malloc(sizeof(long) * rows);
+  r->t = malloc(sizeof(double) * rows);
+  r->M = calloc(rows * kks, sizeof(double));
+  r->M_se = calloc(rows * kks, sizeof(double));
+  r->Q = calloc(rows * kk, sizeof(double));
+  r->Q_se = calloc(rows * kk, sizeof(double));
+  r->train_loss = calloc(rows, sizeof(double));
+  r->train_loss_se = calloc(rows, sizeof(double));
+  r->test_loss = calloc(rows, sizeof(double));
+  r->test_loss_se = calloc(rows, sizeof(double));
+  r->C = calloc(rows * rows * kk, sizeof(double));
+  r->C_se = calloc(rows * rows * kk, sizeof(double));
+  r->R = calloc(rows * rows * kk, sizeof(double));
+  r->R_se = calloc(rows * rows * kk, sizeof(double));
+  if (!r->step || !r->t || !r->M || !r->M_se || !r->Q || !r->Q_se || !r->train_loss || !r->train_loss_se ||
+      !r->test_loss || !r->test_loss_se || !r->C || !r->C_se || !r->R || !r->R_se) {
+    dmft_result_free(&r);
+    return NULL;
+  }
+  for (long i = 0; i < r->rows; i++) {
+    r->step[i] = i * every < r->steps ? i * every : r->steps;
+    r->t[i] = (double)r->step[i] * problem->dt;
+  }
+  return r;
+}
+
+static void group_output_free(group_output_t *out) {
+  free(out->M);
+  free(out->Q);
+  free(out->train_loss);
+  free(out->test_loss);
+  free(out->C);
+  free(out->R);
+}
+
+static int group_output_alloc(group_output_t *out, const dmft_result_t *r) {
+  const size_t rows = (size_t)r->rows, kk = (size_t)(r->k * r->k);
+  out->M = calloc(rows * (size_t)(r->k * r->kstar), sizeof(double));
+  out->Q = calloc(rows * kk, sizeof(double));
+  out->train_loss = calloc(rows, sizeof(double));
+  out->test_loss = calloc(rows, sizeof(double));
+  out->C = calloc(rows * rows * kk, sizeof(double));
+  out->R = calloc(rows * rows * kk, sizeof(double));
+  return out->M && out->Q && out->train_loss && out->test_loss && out->C && out->R ? DMFT_OK : DMFT_ENOMEM;
+}
+
+/* Copies the group's kernels at the output steps before its first diverged step. */
+static int read_group(const dmft_problem_t *problem, const dmft_result_t *r, dmft__kernels_t *kernels, int group,
+                      long diverged_step, group_output_t *out) {
+  const int k = r->k, kstar = r->kstar;
+  const size_t kk = (size_t)(k * k), kks = (size_t)(k * kstar), rows = (size_t)r->rows;
+  long done = 0;
+  while (done < r->rows && (diverged_step < 0 || r->step[done] < diverged_step)) done++;
+  out->rows_done = done;
+  dmft__test_loss_t *rule = NULL;
+  int status = dmft__test_loss_create(&problem->model, problem->teacher_var, problem->seed, (uint64_t)group, &rule);
+  for (long i = 0; status == DMFT_OK && i < done; i++) {
+    const long s = r->step[i];
+    memcpy(out->M + (size_t)i * kks, kernels->M + (size_t)s * kks, sizeof(double) * kks);
+    memcpy(out->Q + (size_t)i * kk, dmft__block(kernels->C, s, s, k), sizeof(double) * kk);
+    out->train_loss[i] = kernels->train_loss[s];
+    out->test_loss[i] = dmft__test_loss_evaluate(rule, out->Q + (size_t)i * kk, out->M + (size_t)i * kks);
+    for (long j = 0; j < done; j++) {
+      const long u = r->step[j];
+      double *C = out->C + ((size_t)i * rows + (size_t)j) * kk;
+      if (u <= s) memcpy(C, dmft__block(kernels->C, s, u, k), sizeof(double) * kk);
+      else {
+        const double *stored = dmft__block(kernels->C, u, s, k);
+        for (int a = 0; a < k; a++)
+          for (int b = 0; b < k; b++) C[a * k + b] = stored[b * k + a];
+      }
+      if (u < s) memcpy(out->R + ((size_t)i * rows + (size_t)j) * kk, dmft__block(kernels->R, s, u, k), sizeof(double) * kk);
+    }
+  }
+  dmft__test_loss_free(&rule);
+  return status;
+}
+
+/* Mean and standard error (sd / sqrt(groups)) of n values over the groups, in group order. */
+static void reduce(const double *const *values, int n_groups, size_t n, double *mean, double *se) {
+  for (size_t i = 0; i < n; i++) {
+    double sum = 0.0;
+    for (int g = 0; g < n_groups; g++) sum += values[g][i];
+    const double average = sum / n_groups;
+    double squares = 0.0;
+    for (int g = 0; g < n_groups; g++) squares += (values[g][i] - average) * (values[g][i] - average);
+    mean[i] = average;
+    se[i] = n_groups > 1 ? sqrt(squares / (n_groups - 1) / n_groups) : NAN;
+  }
+}
+
+#define REDUCE_FIELD(field, count)                                               \
+  do {                                                                           \
+    const double *per_group[DMFT_MAX_GROUPS] = {0};                                  \
+    for (int g = 0; g < n_groups; g++) per_group[g] = outputs[g].field;          \
+    reduce(per_group, n_groups, (count), r->field, r->field##_se);               \
+  } while (0)
+
+int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result) {
+  *result = NULL;
+  dmft_result_t *r = result_alloc(problem);
+  if (!r) return DMFT_ENOMEM;
+  const int n_groups = r->groups;
+  const int threads = problem->threads > 0 ? problem->threads : omp_get_max_threads();
+  const dmft__engine_t *engine = dmft__engine_for(problem, problem->force_dense_engine);
+  char *report = calloc((size_t)r->steps + 1, 1);
+  group_output_t *outputs = calloc((size_t)n_groups, sizeof(group_output_t));
+  if (!report || !outputs) {
+    free(report);
+    free(outputs);
+    dmft_result_free(&r);
+    return DMFT_ENOMEM;
+  }
+  for (long i = 0; i < r->rows; i++) report[r->step[i]] = 1;
+  dmft__progress_t shared_progress = {.done = 0, .total = (long)n_groups * (r->steps + 1), .callback = progress, .user = user};
+  long first_diverged_step = -1;
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (int g = 0; g < n_groups; g++) {
+    group_output_t *out = &outputs[g];
+    out->status = group_output_alloc(out, r);
+    if (out->status != DMFT_OK) continue;
+    dmft__replica_t replica = {
+        .problem = problem,
+        .group = g,
+        .paths = problem->paths / n_groups + (g < problem->paths % n_groups),
+        .steps = r->steps,
+        .h = problem->eta / problem->kappa,
+        .report = report,
+    };
+    long diverged_step = -1;
+    out->status = dmft__replica_run(&replica, engine, &diverged_step, &shared_progress);
+    if (replica.kernels.C) {
+      const int read_status = read_group(problem, r, &replica.kernels, g, diverged_step, out);
+      if (out->status == DMFT_OK) out->status = read_status;
+    }
+    dmft__kernels_free(&replica.kernels);
+    if (diverged_step >= 0) {
+#pragma omp critical(dmft_divergence)
+      if (first_diverged_step < 0 || diverged_step < first_diverged_step) first_diverged_step = diverged_step;
+    }
+  }
+
+  int status = DMFT_OK;
+  r->rows_done = r->rows;
+  for (int g = 0; g < n_groups; g++) {
+    if (outputs[g].status != DMFT_OK && outputs[g].status != DMFT_EDIVERGED && status == DMFT_OK) status = outputs[g].status;
+    if (outputs[g].rows_done < r->rows_done) r->rows_done = outputs[g].rows_done;
+  }
+  if (first_diverged_step >= 0) {
+    r->diverged_at = (double)first_diverged_step * problem->dt;
+    if (status == DMFT_OK) status = DMFT_EDIVERGED;
+  }
+  if (status == DMFT_OK || status == DMFT_EDIVERGED) {
+    const size_t rows = (size_t)r->rows, kk = (size_t)(r->k * r->k), kks = (size_t)(r->k * r->kstar);
+    REDUCE_FIELD(M, rows * kks);
+    REDUCE_FIELD(Q, rows * kk);
+    REDUCE_FIELD(train_loss, rows);
+    REDUCE_FIELD(test_loss, rows);
+    REDUCE_FIELD(C, rows * rows * kk);
+    REDUCE_FIELD(R, rows * rows * kk);
+  }
+  for (int g = 0; g < n_groups; g++) group_output_free(&outputs[g]);
+  free(outputs);
+  free(report);
+  if (status != DMFT_OK && status != DMFT_EDIVERGED) {
+    dmft_result_free(&r);
+    return status;
+  }
+  *result = r;
+  return status;
+}

@@ -1,0 +1,109 @@
+#include "test_loss.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "dmft/rng.h"
+#include "dmft/status.h"
+#include "gauss_hermite.h"
+#include "psd_cholesky.h"
+
+struct dmft__test_loss {
+  const dmft_model_t *model;
+  double teacher_var;
+  int gaussian_dims; /* k + k* */
+  int dims;          /* + 1 with label noise */
+  long points;
+  double *points_z;  /* [points][dims] standard normal coordinates */
+  double *weights;   /* [points] */
+  double *factor, *covariance, *x;
+};
+
+void dmft__test_loss_free(dmft__test_loss_t **rule) {
+  if (!*rule) return;
+  free((*rule)->points_z);
+  free((*rule)->weights);
+  free((*rule)->factor);
+  free((*rule)->covariance);
+  free((*rule)->x);
+  free(*rule);
+  *rule = NULL;
+}
+
+static int nodes_per_dimension(int dims) {
+  static const int table[] = {0, 200, 100, 24, 12, 7, 5};
+  return table[dims];
+}
+
+static int fill_quadrature(dmft__test_loss_t *rule) {
+  const int n = nodes_per_dimension(rule->dims);
+  double nodes[200], weights[200];
+  int status = dmft__gauss_hermite(n, nodes, weights);
+  if (status != DMFT_OK) return status;
+  int index[DMFT_TEST_LOSS_MAX_QUADRATURE_DIMENSION] = {0};
+  for (long p = 0; p < rule->points; p++) {
+    double weight = 1.0;
+    for (int d = 0; d < rule->dims; d++) {
+      rule->points_z[p * rule->dims + d] = nodes[index[d]];
+      weight *= weights[index[d]];
+    }
+    rule->weights[p] = weight;
+    for (int d = 0; d < rule->dims && ++index[d] == n; d++) index[d] = 0;
+  }
+  return DMFT_OK;
+}
+
+int dmft__test_loss_create(const dmft_model_t *model, double teacher_var, uint64_t seed, uint64_t stream,
+                           dmft__test_loss_t **result) {
+  dmft__test_loss_t *rule = calloc(1, sizeof *rule);
+  *result = rule;
+  if (!rule) return DMFT_ENOMEM;
+  rule->model = model;
+  rule->teacher_var = teacher_var;
+  rule->gaussian_dims = model->k + model->kstar;
+  rule->dims = rule->gaussian_dims + (model->label_noise > 0 ? 1 : 0);
+  const int quadrature = rule->dims <= DMFT_TEST_LOSS_MAX_QUADRATURE_DIMENSION;
+  if (quadrature) {
+    rule->points = 1;
+    for (int d = 0; d < rule->dims; d++) rule->points *= nodes_per_dimension(rule->dims);
+  } else {
+    rule->points = DMFT_TEST_LOSS_MONTE_CARLO_POINTS;
+  }
+  rule->points_z = malloc(sizeof(double) * (size_t)rule->points * (size_t)rule->dims);
+  rule->weights = malloc(sizeof(double) * (size_t)rule->points);
+  rule->factor = malloc(sizeof(double) * dmft__packed_row(rule->gaussian_dims));
+  rule->covariance = malloc(sizeof(double) * (size_t)(rule->gaussian_dims + 1));
+  rule->x = malloc(sizeof(double) * (size_t)rule->gaussian_dims);
+  if (!rule->points_z || !rule->weights || !rule->factor || !rule->covariance || !rule->x) return DMFT_ENOMEM;
+  if (quadrature) return fill_quadrature(rule);
+  dmft_rng_t rng;
+  dmft_rng_seed(&rng, seed, stream, 0, 2);
+  for (long p = 0; p < rule->points; p++) {
+    rule->weights[p] = 1.0 / (double)rule->points;
+    for (int d = 0; d < rule->dims; d++) rule->points_z[p * rule->dims + d] = dmft_rng_normal(&rng);
+  }
+  return DMFT_OK;
+}
+
+double dmft__test_loss_evaluate(dmft__test_loss_t *rule, const double *Q, const double *M) {
+  const int k = rule->model->k, kstar = rule->model->kstar, n = rule->gaussian_dims;
+  /* Factor the joint covariance of (w*, a): w* first, so its rows are diagonal. */
+  for (int i = 0; i < n; i++) {
+    for (int j = 0; j <= i; j++) {
+      double value;
+      if (i < kstar) value = i == j ? rule->teacher_var : 0.0;
+      else if (j < kstar) value = M[(i - kstar) * kstar + j];
+      else value = Q[(i - kstar) * k + (j - kstar)];
+      rule->covariance[j] = value;
+    }
+    dmft__psd_cholesky_append(rule->factor, i, rule->covariance);
+  }
+  double total = 0.0;
+  for (long p = 0; p < rule->points; p++) {
+    const double *z = rule->points_z + p * rule->dims;
+    for (int i = 0; i < n; i++) rule->x[i] = dmft__psd_cholesky_row_dot(rule->factor, i, z);
+    const double eps = rule->dims > n ? z[n] : 0.0;
+    total += rule->weights[p] * dmft_model_flip_averaged_loss(rule->model, rule->x + kstar, rule->x, eps);
+  }
+  return total;
+}
