@@ -55,6 +55,7 @@ long dmft_problem_output_every(const dmft_problem_t *problem) {
 }
 
 int dmft_problem_groups(const dmft_problem_t *problem) {
+  if (dmft__engine_for(problem, problem->force_dense_engine)->is_exact) return 1;
   return problem->paths < DMFT_MAX_GROUPS ? (int)problem->paths : DMFT_MAX_GROUPS;
 }
 
@@ -67,7 +68,7 @@ double dmft_problem_memory_bytes(const dmft_problem_t *problem) {
   const double rows = (double)(steps / every + 1 + (steps % every != 0));
   const int k = problem->model.k;
   const long paths_per_group = (problem->paths + groups - 1) / groups;
-  const dmft__engine_t *engine = dmft__engine_for(problem, 0);
+  const dmft__engine_t *engine = dmft__engine_for(problem, problem->force_dense_engine);
   const double per_group = dmft__kernels_bytes(k, problem->model.kstar, steps) + engine->bytes(problem, paths_per_group);
   const double outputs = 8.0 * rows * rows * k * k * (2.0 * groups + 4.0);
   return concurrent * per_group + outputs;

@@ -13,7 +13,9 @@
 #define DMFT_EXPLOSION_FACTOR 1e8
 
 const dmft__engine_t *dmft__engine_for(const dmft_problem_t *problem, int force_dense) {
-  return problem->noise->is_point_process && !force_dense ? &dmft__engine_sparse : &dmft__engine_dense;
+  if (force_dense) return &dmft__engine_dense;
+  if (dmft__engine_gaussian.applies(problem)) return &dmft__engine_gaussian;
+  return problem->noise->is_point_process ? &dmft__engine_sparse : &dmft__engine_dense;
 }
 
 void dmft__replica_normalize_row(dmft__replica_t *replica, long k) {

@@ -24,6 +24,9 @@ typedef struct dmft__replica {
 
 typedef struct dmft__engine {
   const char *name;
+  int is_exact; /* no sampling: one group, zero standard errors */
+  /* Whether the engine can solve this problem (NULL: any). */
+  int (*applies)(const dmft_problem_t *problem);
   /* Bytes of the engine state for a group of `paths` paths (an estimate for the memory check). */
   double (*bytes)(const dmft_problem_t *problem, long paths);
   int (*create)(const dmft__replica_t *replica, void **state);
@@ -34,8 +37,11 @@ typedef struct dmft__engine {
 
 extern const dmft__engine_t dmft__engine_sparse;
 extern const dmft__engine_t dmft__engine_dense;
+extern const dmft__engine_t dmft__engine_gaussian;
 
-/* The engine a problem uses: sparse for point processes unless forced dense (tests). */
+/* The engine a problem uses: the exact Gaussian engine where it applies (gradient flow on a
+ * quadratic loss of a linear student), the sparse one for point processes, else the dense
+ * one; force_dense (tests) sends everything through the dense engine. */
 const dmft__engine_t *dmft__engine_for(const dmft_problem_t *problem, int force_dense);
 
 /* Progress shared by the groups; the callback is called from the thread numbered 0 only. */

@@ -133,8 +133,9 @@ static int read_group(const dmft_problem_t *problem, const dmft_result_t *r, dmf
   return status;
 }
 
-/* Mean and standard error (sd / sqrt(groups)) of n values over the groups, in group order. */
-static void reduce(const double *const *values, int n_groups, size_t n, double *mean, double *se) {
+/* Mean and standard error (sd / sqrt(groups)) of n values over the groups, in group order;
+ * an exact engine has no sampling error at all. */
+static void reduce(const double *const *values, int n_groups, int exact, size_t n, double *mean, double *se) {
   for (size_t i = 0; i < n; i++) {
     double sum = 0.0;
     for (int g = 0; g < n_groups; g++) sum += values[g][i];
@@ -142,7 +143,7 @@ static void reduce(const double *const *values, int n_groups, size_t n, double *
     double squares = 0.0;
     for (int g = 0; g < n_groups; g++) squares += (values[g][i] - average) * (values[g][i] - average);
     mean[i] = average;
-    se[i] = n_groups > 1 ? sqrt(squares / (n_groups - 1) / n_groups) : NAN;
+    se[i] = exact ? 0.0 : n_groups > 1 ? sqrt(squares / (n_groups - 1) / n_groups) : NAN;
   }
 }
 
@@ -150,7 +151,7 @@ static void reduce(const double *const *values, int n_groups, size_t n, double *
   do {                                                                           \
     const double *per_group[DMFT_MAX_GROUPS] = {0};                                  \
     for (int g = 0; g < n_groups; g++) per_group[g] = outputs[g].field;          \
-    reduce(per_group, n_groups, (count), r->field, r->field##_se);               \
+    reduce(per_group, n_groups, engine->is_exact, (count), r->field, r->field##_se);               \
   } while (0)
 
 int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result) {
