@@ -1,0 +1,95 @@
+/* Conformance of every registered noise module: increments with the law equations.md §2 gives,
+ * and, for point processes, jump times (next_jump) with the same law as step-by-step increments. */
+#include <string.h>
+
+#include "test_support.h"
+
+enum { DRAWS = 400000 };
+static const double rate = 1.3, dt = 0.05;
+
+static double expected_variance(const dmft_noise_type_t *noise) {
+  const double mean = rate * dt;
+  if (strcmp(noise->name, "poisson") == 0) return mean;
+  if (strcmp(noise->name, "bernoulli") == 0) return mean * (1 - mean);
+  if (strcmp(noise->name, "gauss") == 0) return mean;
+  return 0.0;
+}
+
+static void test_registry_finds_every_module_by_name(void) {
+  CU_ASSERT_EQUAL(dmft_noise_count(), 4);
+  for (size_t i = 0; i < dmft_noise_count(); i++) CU_ASSERT_PTR_EQUAL(dmft_noise_find(dmft_noise_at(i)->name), dmft_noise_at(i));
+  CU_ASSERT_PTR_NULL(dmft_noise_find("levy"));
+  CU_ASSERT_PTR_NULL(dmft_noise_at(99));
+  CU_ASSERT(dmft_noise_find("poisson")->is_point_process && dmft_noise_find("bernoulli")->is_point_process);
+  CU_ASSERT(!dmft_noise_find("gauss")->is_point_process && !dmft_noise_find("flow")->is_point_process);
+  CU_ASSERT(dmft_noise_find("flow")->is_deterministic && !dmft_noise_find("gauss")->is_deterministic);
+}
+
+/* Mean kappa dt and the module's variance; the standard error of the sample variance is
+ * taken from the fourth moment bound sqrt(E[(x-m)^4]/N) <~ sqrt(3 var^2 + var)/sqrt(N). */
+static void test_increments_have_the_stated_mean_and_variance(void) {
+  for (size_t i = 0; i < dmft_noise_count(); i++) {
+    const dmft_noise_type_t *noise = dmft_noise_at(i);
+    dmft_rng_t rng;
+    dmft_rng_seed(&rng, 11, i, 0, 0);
+    double sum = 0.0, squares = 0.0;
+    for (int d = 0; d < DRAWS; d++) {
+      const double dz = noise->increment(&rng, rate, dt);
+      sum += dz;
+      squares += dz * dz;
+      if (noise->is_point_process) CU_ASSERT(dz >= 0 && dz == (double)(long)dz);
+    }
+    const double mean = sum / DRAWS, variance = squares / DRAWS - mean * mean, v = expected_variance(noise);
+    /* A deterministic module has no sampling error; its sums carry rounding of ~1e-16 per draw. */
+    const double rounding = 1e-16 * DRAWS;
+    DMFT_ASSERT_WITHIN_Z(noise->name, mean, sqrt(v / DRAWS) + rounding, rate * dt, 0.0, 5.0);
+    DMFT_ASSERT_WITHIN_Z(noise->name, variance, sqrt((3 * v * v + v) / DRAWS) + rounding, v, 0.0, 5.0);
+  }
+}
+
+/* Jump counts from next_jump over K steps: total mean K kappa dt (and per-step count law
+ * through the mean of the squared count). */
+static void test_jump_times_match_increments(void) {
+  for (size_t i = 0; i < dmft_noise_count(); i++) {
+    const dmft_noise_type_t *noise = dmft_noise_at(i);
+    if (!noise->is_point_process) continue;
+    CU_ASSERT_PTR_NOT_NULL(noise->next_jump);
+    const long steps = 40, paths = 50000;
+    double total = 0.0, count_squares = 0.0, jump_steps = 0.0;
+    dmft_rng_t rng;
+    dmft_rng_seed(&rng, 12, i, 0, 0);
+    for (long p = 0; p < paths; p++) {
+      long step = -1;
+      for (;;) {
+        unsigned count = 0;
+        step = noise->next_jump(&rng, rate, dt, step, &count);
+        if (step >= steps) break;
+        CU_ASSERT(count >= 1);
+        total += count;
+        count_squares += (double)count * count;
+        jump_steps += 1;
+      }
+    }
+    const double mean = rate * dt, n = (double)(steps * paths);
+    const double second_moment = strcmp(noise->name, "poisson") == 0 ? mean + mean * mean : mean;
+    const double jump_probability = strcmp(noise->name, "poisson") == 0 ? -expm1(-mean) : mean;
+    DMFT_ASSERT_WITHIN_Z(noise->name, total / n, sqrt(mean / n), mean, 0.0, 5.0);
+    DMFT_ASSERT_WITHIN_Z(noise->name, count_squares / n, sqrt(4 * second_moment / n), second_moment, 0.0, 5.0);
+    DMFT_ASSERT_WITHIN_Z(noise->name, jump_steps / n, sqrt(jump_probability / n), jump_probability, 0.0, 5.0);
+  }
+}
+
+static void test_checks_reject_impossible_rates(void) {
+  CU_ASSERT_PTR_NOT_NULL(dmft_noise_find("bernoulli")->check(30.0, 0.05));
+  CU_ASSERT_PTR_NULL(dmft_noise_find("bernoulli")->check(1.0, 0.05));
+  CU_ASSERT_PTR_NOT_NULL(dmft_noise_find("poisson")->check(1000.0, 1.0));
+}
+
+int main(void) {
+  CU_TestInfo tests[] = {{"registry finds every module by name", test_registry_finds_every_module_by_name},
+                         {"increments have the stated mean and variance", test_increments_have_the_stated_mean_and_variance},
+                         {"jump times match increments", test_jump_times_match_increments},
+                         {"checks reject impossible rates", test_checks_reject_impossible_rates},
+                         CU_TEST_INFO_NULL};
+  return dmft_test_run("noise", tests);
+}

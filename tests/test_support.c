@@ -1,0 +1,45 @@
+#include "test_support.h"
+
+#include <stdio.h>
+
+int dmft_test_run(const char *suite_name, CU_TestInfo *tests) {
+  if (CU_initialize_registry() != CUE_SUCCESS) return 1;
+  CU_pSuite suite = CU_add_suite(suite_name, NULL, NULL);
+  for (CU_TestInfo *test = tests; suite && test->pName; test++) CU_add_test(suite, test->pName, test->pTestFunc);
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  const unsigned failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+  CU_cleanup_registry();
+  return failures > 0;
+}
+
+int dmft_test_within_z(const char *what, double a, double se_a, double b, double se_b, double z) {
+  const double combined = sqrt(se_a * se_a + se_b * se_b);
+  const int ok = isfinite(a) && isfinite(b) && fabs(a - b) <= z * combined;
+  if (!ok)
+    fprintf(stderr, "\n    %s: %.6g +- %.2g vs %.6g +- %.2g differ by %.2f combined standard errors (allowed %.1f)\n", what,
+            a, se_a, b, se_b, combined > 0 ? fabs(a - b) / combined : INFINITY, z);
+  return ok;
+}
+
+int dmft_test_close(const char *what, double a, double b, double tolerance) {
+  const int ok = isfinite(a) && isfinite(b) && fabs(a - b) <= tolerance;
+  if (!ok) fprintf(stderr, "\n    %s: %.10g vs %.10g differ by %.3g (allowed %.3g)\n", what, a, b, fabs(a - b), tolerance);
+  return ok;
+}
+
+void dmft_test_linear_problem(dmft_problem_t *problem) {
+  dmft_problem_set_defaults(problem);
+  problem->model.loss = dmft_loss_find("squared");
+  problem->model.activation = dmft_activation_find("linear");
+  problem->model.teacher = dmft_teacher_find("linear");
+  problem->model.label_noise = 0.5;
+  problem->ridge = 0.1;
+  problem->eta = 0.5;
+  problem->kappa = 1.0;
+  problem->gamma = 2.0;
+  problem->tmax = 2.0;
+  problem->dt = 0.05;
+  problem->paths = 20000;
+  problem->threads = 2;
+}

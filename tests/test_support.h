@@ -1,0 +1,25 @@
+/* Shared pieces of the CUnit test programs: a main that runs one suite and returns the
+ * failure count (CUnit does not set the exit status by itself), and statistical assertions
+ * that say what they compared. */
+#ifndef DMFT_TEST_SUPPORT_H
+#define DMFT_TEST_SUPPORT_H
+
+#include <CUnit/Basic.h>
+#include <math.h>
+
+#include "dmft/dmft.h"
+
+int dmft_test_run(const char *suite, CU_TestInfo *tests);
+
+/* |a - b| <= z * sqrt(se_a^2 + se_b^2); prints the comparison when it fails. */
+int dmft_test_within_z(const char *what, double a, double se_a, double b, double se_b, double z);
+/* |a - b| <= tolerance; prints the comparison when it fails. */
+int dmft_test_close(const char *what, double a, double b, double tolerance);
+
+#define DMFT_ASSERT_WITHIN_Z(what, a, se_a, b, se_b, z) CU_ASSERT(dmft_test_within_z(what, a, se_a, b, se_b, z))
+#define DMFT_ASSERT_CLOSE(what, a, b, tolerance) CU_ASSERT(dmft_test_close(what, a, b, tolerance))
+
+/* A small problem shared by many tests: squared loss, linear student and teacher, poisson. */
+void dmft_test_linear_problem(dmft_problem_t *problem);
+
+#endif
