@@ -43,3 +43,36 @@ void dmft_test_linear_problem(dmft_problem_t *problem) {
   problem->paths = 20000;
   problem->threads = 2;
 }
+
+#include "dmft/simulate.h"
+
+void dmft_test_compare_with_simulation(const char *what, const dmft_problem_t *problem, dmft_algorithm_t algorithm, long n,
+                                       int seeds, double z) {
+  char message[256];
+  CU_ASSERT_EQUAL_FATAL(dmft_problem_check(problem, message, sizeof message), DMFT_OK);
+  dmft_result_t *solved = NULL;
+  CU_ASSERT_EQUAL_FATAL(dmft_solve(problem, NULL, NULL, &solved), DMFT_OK);
+  const dmft_simulation_options_t options = {.algorithm = algorithm, .n = n, .seeds = seeds, .alpha = 0.5};
+  dmft_simulation_t *simulated = NULL;
+  CU_ASSERT_EQUAL_FATAL(dmft_simulate(problem, &options, &simulated, message, sizeof message), DMFT_OK);
+  CU_ASSERT_EQUAL_FATAL(simulated->rows, solved->rows_done);
+  const int km = solved->k * solved->kstar, kq = solved->k * solved->k;
+  for (long i = 1; i < solved->rows_done; i++) {
+    char label[160];
+    for (int e = 0; e < km; e++) {
+      snprintf(label, sizeof label, "%s: M[%d] at t=%g", what, e, solved->t[i]);
+      DMFT_ASSERT_WITHIN_Z(label, solved->M[i * km + e], solved->M_se[i * km + e], simulated->M[i * km + e],
+                           simulated->M_se[i * km + e], z);
+    }
+    for (int e = 0; e < kq; e++) {
+      snprintf(label, sizeof label, "%s: Q[%d] at t=%g", what, e, solved->t[i]);
+      DMFT_ASSERT_WITHIN_Z(label, solved->Q[i * kq + e], solved->Q_se[i * kq + e], simulated->Q[i * kq + e],
+                           simulated->Q_se[i * kq + e], z);
+    }
+    snprintf(label, sizeof label, "%s: train loss at t=%g", what, solved->t[i]);
+    DMFT_ASSERT_WITHIN_Z(label, solved->train_loss[i], solved->train_loss_se[i], simulated->train_loss[i],
+                         simulated->train_loss_se[i], z);
+  }
+  dmft_result_free(&solved);
+  dmft_simulation_free(&simulated);
+}

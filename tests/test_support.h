@@ -23,3 +23,11 @@ int dmft_test_close(const char *what, double a, double b, double tolerance);
 void dmft_test_linear_problem(dmft_problem_t *problem);
 
 #endif
+
+#include "dmft/simulate.h"
+
+/* Solves `problem`, simulates `algorithm` at n samples over `seeds` seeds, and asserts that
+ * every entry of M and Q and the train loss agree within z combined standard errors at every
+ * output row after the first. */
+void dmft_test_compare_with_simulation(const char *what, const dmft_problem_t *problem, dmft_algorithm_t algorithm, long n,
+                                       int seeds, double z);

@@ -1,0 +1,93 @@
+/* The sparse jump-time engine against finite-n simulations of the algorithm its noise
+ * describes exactly: bernoulli at step dt is the large-n limit of SGD in which each sample
+ * joins each batch with probability kappa dt (equations.md §3), so the only differences are
+ * Monte Carlo noise on both sides and finite-n corrections of order 1/n (n = 3000 here: far
+ * below the simulations' standard errors of a few 1e-3). Comparisons allow 4 combined standard
+ * errors at each of about 40 (row, observable) pairs per case: a correct solver fails a case
+ * by chance with probability below 1%. */
+#include "test_support.h"
+
+static const double z_allowed = 4.0;
+
+/* equations.md §4, first case: squared loss, linear teacher with noise, ridge 0.1. */
+static void test_least_squares_extensive_sgd(void) {
+  dmft_problem_t p;
+  dmft_test_linear_problem(&p);
+  p.noise = dmft_noise_find("bernoulli");
+  p.tmax = 3.0;
+  p.output_every = 10;
+  p.paths = 40000;
+  dmft_test_compare_with_simulation("least squares", &p, DMFT_SIMULATE_EXTENSIVE, 3000, 12, z_allowed);
+}
+
+/* equations.md §4, second case (the default model): Huber loss on a tanh student. */
+static void test_huber_tanh_extensive_sgd(void) {
+  dmft_problem_t p;
+  dmft_problem_set_defaults(&p);
+  p.noise = dmft_noise_find("bernoulli");
+  p.tmax = 3.0;
+  p.output_every = 10;
+  p.paths = 40000;
+  dmft_test_compare_with_simulation("huber tanh", &p, DMFT_SIMULATE_EXTENSIVE, 3000, 12, z_allowed);
+}
+
+/* A discontinuous gradient: ReLU student on a ReLU teacher. Pathwise tangents are wrong here
+ * (they give Q(1) about 20% low); the engine integrates by parts over the jump-step field. */
+static void test_relu_student_by_integration_by_parts(void) {
+  dmft_problem_t p;
+  dmft_test_linear_problem(&p);
+  p.model.activation = dmft_activation_find("relu");
+  p.model.teacher = dmft_teacher_find("relu");
+  p.model.label_noise = 0.3;
+  p.noise = dmft_noise_find("bernoulli");
+  p.eta = 1.0;
+  p.tmax = 1.5;
+  p.output_every = 10;
+  p.paths = 100000;
+  dmft_test_compare_with_simulation("relu", &p, DMFT_SIMULATE_EXTENSIVE, 3000, 16, z_allowed);
+}
+
+/* equations.md §4, third case: a k = 2 committee of tanh units against a k* = 2 committee. */
+static void test_committee_extensive_sgd(void) {
+  dmft_problem_t p;
+  dmft_problem_set_defaults(&p);
+  p.model.k = 2;
+  p.model.kstar = 2;
+  p.model.loss = dmft_loss_find("squared");
+  p.noise = dmft_noise_find("bernoulli");
+  p.eta = 1.0;
+  p.tmax = 3.0;
+  p.output_every = 20;
+  p.paths = 40000;
+  dmft_test_compare_with_simulation("committee", &p, DMFT_SIMULATE_EXTENSIVE, 3000, 12, z_allowed);
+}
+
+/* Beyond the cases of equations.md: logistic regression on a sign teacher with label flips,
+ * gamma 1.5 and no ridge. */
+static void test_logistic_sign_teacher(void) {
+  dmft_problem_t p;
+  dmft_problem_set_defaults(&p);
+  p.model.loss = dmft_loss_find("logistic");
+  p.model.activation = dmft_activation_find("erf");
+  p.model.teacher = dmft_teacher_find("sign");
+  p.model.label_noise = 0.0;
+  p.model.flip_prob = 0.1;
+  p.gamma = 1.5;
+  p.ridge = 0.0;
+  p.eta = 2.0;
+  p.noise = dmft_noise_find("bernoulli");
+  p.tmax = 3.0;
+  p.output_every = 10;
+  p.paths = 40000;
+  dmft_test_compare_with_simulation("logistic", &p, DMFT_SIMULATE_EXTENSIVE, 3000, 12, z_allowed);
+}
+
+int main(void) {
+  CU_TestInfo tests[] = {{"least squares, extensive SGD", test_least_squares_extensive_sgd},
+                         {"huber tanh, extensive SGD", test_huber_tanh_extensive_sgd},
+                         {"relu student by integration by parts", test_relu_student_by_integration_by_parts},
+                         {"committee, extensive SGD", test_committee_extensive_sgd},
+                         {"logistic, sign teacher", test_logistic_sign_teacher},
+                         CU_TEST_INFO_NULL};
+  return dmft_test_run("engine_sparse", tests);
+}
