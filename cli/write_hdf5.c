@@ -10,14 +10,34 @@ static herr_t write_dataset(hid_t file, const char *name, int rank, const hsize_
   return H5LTmake_dataset_double(file, name, rank, dims, data);
 }
 
+/* Scalar attributes (h5py reads them as plain numbers) and variable-length UTF-8 strings
+ * (h5py reads them as str, not bytes). */
+static herr_t set_scalar(hid_t file, const char *name, hid_t type, const void *value) {
+  const hid_t space = H5Screate(H5S_SCALAR);
+  const hid_t attribute = H5Acreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t status = attribute < 0 ? -1 : H5Awrite(attribute, type, value);
+  if (attribute >= 0) status |= H5Aclose(attribute);
+  H5Sclose(space);
+  return status;
+}
+
+static herr_t set_string(hid_t file, const char *name, const char *value) {
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  const herr_t status = set_scalar(file, name, type, &value);
+  H5Tclose(type);
+  return status;
+}
+
 static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_result_t *r) {
   herr_t s = 0;
-  s |= H5LTset_attribute_string(file, "/", "software", "dmft");
-  s |= H5LTset_attribute_string(file, "/", "version", dmft_version());
-  s |= H5LTset_attribute_string(file, "/", "loss", p->model.loss->name);
-  s |= H5LTset_attribute_string(file, "/", "activation", p->model.activation->name);
-  s |= H5LTset_attribute_string(file, "/", "teacher", p->model.teacher->name);
-  s |= H5LTset_attribute_string(file, "/", "noise", p->noise->name);
+  s |= set_string(file, "software", "dmft");
+  s |= set_string(file, "version", dmft_version());
+  s |= set_string(file, "loss", p->model.loss->name);
+  s |= set_string(file, "activation", p->model.activation->name);
+  s |= set_string(file, "teacher", p->model.teacher->name);
+  s |= set_string(file, "noise", p->noise->name);
   const struct {
     const char *name;
     double value;
@@ -28,14 +48,14 @@ static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_r
       {"diverged_at", r->diverged_at},
   };
   for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
-    s |= H5LTset_attribute_double(file, "/", numbers[i].name, &numbers[i].value, 1);
+    s |= set_scalar(file, numbers[i].name, H5T_NATIVE_DOUBLE, &numbers[i].value);
   const long integers[] = {p->model.k, p->model.kstar, p->paths, r->groups, r->steps, r->rows_done,
                            dmft_problem_output_every(p)};
   const char *integer_names[] = {"k", "kstar", "paths", "groups", "steps", "rows", "output_every"};
   for (size_t i = 0; i < sizeof integers / sizeof integers[0]; i++)
-    s |= H5LTset_attribute_long(file, "/", integer_names[i], &integers[i], 1);
-  const unsigned long seed = (unsigned long)p->seed;
-  s |= H5LTset_attribute_ulong(file, "/", "seed", &seed, 1);
+    s |= set_scalar(file, integer_names[i], H5T_NATIVE_LONG, &integers[i]);
+  const unsigned long long seed = p->seed;
+  s |= set_scalar(file, "seed", H5T_NATIVE_ULLONG, &seed);
   return s;
 }
 

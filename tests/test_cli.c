@@ -1,0 +1,190 @@
+/* The dmft executable as a user meets it: help, exit statuses, one-line errors that name the
+ * option, nothing written on bad input, the CSV header contract, HDF5 that h5py reads, config
+ * files overridden by the command line, and a divergence that keeps the rows before it. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test_support.h"
+
+static char directory[256];
+static char output[65536], errors[65536];
+
+static void read_file(const char *path, char *buffer, size_t size) {
+  buffer[0] = '\0';
+  FILE *file = fopen(path, "r");
+  if (!file) return;
+  const size_t n = fread(buffer, 1, size - 1, file);
+  buffer[n] = '\0';
+  fclose(file);
+}
+
+/* Runs `dmft ARGS` in the test directory; returns its exit status, output and errors kept. */
+static int run(const char *arguments) {
+  char command[4096];
+  snprintf(command, sizeof command, "cd %s && %s %s > stdout.txt 2> stderr.txt < /dev/null", directory, DMFT_CLI_PATH,
+           arguments);
+  const int status = system(command);
+  char path[512];
+  snprintf(path, sizeof path, "%s/stdout.txt", directory);
+  read_file(path, output, sizeof output);
+  snprintf(path, sizeof path, "%s/stderr.txt", directory);
+  read_file(path, errors, sizeof errors);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int exists(const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", directory, name);
+  return access(path, F_OK) == 0;
+}
+
+static void write_text(const char *name, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", directory, name);
+  FILE *file = fopen(path, "w");
+  fputs(text, file);
+  fclose(file);
+}
+
+static int count_lines(const char *text) {
+  int lines = 0;
+  for (const char *c = text; *c; c++) lines += *c == '\n';
+  return lines;
+}
+
+static void test_help_version_list(void) {
+  CU_ASSERT_EQUAL(run("--help"), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "solve"));
+  CU_ASSERT_EQUAL(run("--version"), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "dmft 0."));
+  CU_ASSERT_EQUAL(run("solve --help"), 0);
+  const char *contract[] = {"--loss", "--huber-delta", "--activation", "--teacher", "--label-noise", "--flip-prob", "--k ",
+                            "--kstar", "--gamma", "--eta", "--kappa", "--ridge", "--theta0-var", "--init-overlap",
+                            "--teacher-var", "--tmax", "--dt", "--noise", "--paths", "--seed", "--threads",
+                            "--output-every", "--out", "--config", "--quiet"};
+  for (size_t i = 0; i < sizeof contract / sizeof contract[0]; i++) CU_ASSERT_PTR_NOT_NULL(strstr(output, contract[i]));
+  CU_ASSERT_EQUAL(run("list"), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "bernoulli"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "huber"));
+  CU_ASSERT_EQUAL(run("list --help"), 0);
+  CU_ASSERT_EQUAL(run("frobnicate"), 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(errors, "frobnicate"));
+}
+
+/* Each bad input: exit 2, one line naming the option, and PREFIX.csv left as it was. */
+static void test_bad_input_is_refused_and_loses_nothing(void) {
+  const struct {
+    const char *arguments;
+    const char *named;
+  } cases[] = {
+      {"--gamma abc", "--gamma"}, {"--gamma 0", "--gamma"}, {"--gamma 1e999", "--gamma"}, {"--loss hinge", "--loss"},
+      {"--activation gelu", "--activation"}, {"--teacher cubic", "--teacher"}, {"--noise levy", "--noise"},
+      {"--k 0", "--k"}, {"--kstar 2.5", "--kstar"}, {"--dt 2 --tmax 1", "--dt"}, {"--paths 0", "--paths"},
+      {"--paths many", "--paths"}, {"--eta -1", "--eta"}, {"--kappa 0", "--kappa"}, {"--ridge -1", "--ridge"},
+      {"--teacher sign --flip-prob 0.7", "--flip-prob"}, {"--flip-prob 0.1", "--flip-prob"}, {"--seed -4", "--seed"},
+      {"--loss logistic", "--loss"}, {"--k 2 --init-overlap 0.5", "--init-overlap"}, {"--output-every 0", "--output-every"},
+      {"--noise bernoulli --kappa 40", "--noise"}, {"--activation relu --noise gauss", "--activation"},
+      {"--noise gauss --tmax 300 --paths 10000000", "--paths"}, {"--bogus 1", "--bogus"}, {"--gamma", "--gamma"},
+      {"--out missing-directory/run", "--out"}, {"--config absent.ini", "--config"}, {"stray", "stray"},
+      {"--config bad.ini", "line 2"}, {"--threads -2", "--threads"},
+  };
+  write_text("bad.ini", "[solve]\ngamma = lots\n");
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    write_text("keep.csv", "precious\n");
+    char arguments[512];
+    snprintf(arguments, sizeof arguments, "solve --quiet --out keep %s", cases[i].arguments);
+    const int status = run(arguments);
+    if (status != 2 || !strstr(errors, cases[i].named))
+      fprintf(stderr, "\n    dmft %s: exit %d, said: %s", arguments, status, errors);
+    CU_ASSERT_EQUAL(status, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(errors, cases[i].named));
+    CU_ASSERT_EQUAL(count_lines(errors), 1);
+    CU_ASSERT(!exists("keep.h5"));
+    char kept[64];
+    char path[512];
+    snprintf(path, sizeof path, "%s/keep.csv", directory);
+    read_file(path, kept, sizeof kept);
+    CU_ASSERT_STRING_EQUAL(kept, "precious\n");
+  }
+}
+
+static void test_outputs_follow_the_contract(void) {
+  CU_ASSERT_EQUAL_FATAL(run("solve --paths 400 --tmax 1 --out run"), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "run.csv"));
+  char csv[65536], path[512];
+  snprintf(path, sizeof path, "%s/run.csv", directory);
+  read_file(path, csv, sizeof csv);
+  const char *header = "t,epoch,M,Q,train_loss,test_loss,M_se,Q_se,train_loss_se,test_loss_se\n";
+  CU_ASSERT_EQUAL(strncmp(csv, header, strlen(header)), 0);
+  CU_ASSERT_EQUAL(count_lines(csv), 1 + 21);
+  /* h5py reads it: datasets and attributes a user looks for. */
+  char command[1024];
+  snprintf(command, sizeof command,
+           "cd %s && /usr/bin/python3 -c \"import h5py; f = h5py.File('run.h5', 'r'); "
+           "assert f['M'].shape == (21, 1, 1) and f['C'].shape == (21, 21, 1, 1) and f['R'].shape == (21, 21, 1, 1); "
+           "assert f.attrs['seed'] == 1 and f.attrs['version'] and f.attrs['noise'] == 'poisson'; "
+           "assert abs(f['t'][-1] - 1.0) < 1e-12 and f.attrs['gamma'] == 2.0\" 2> h5py.txt",
+           directory);
+  const int h5py_status = system(command);
+  if (h5py_status != 0) {
+    snprintf(path, sizeof path, "%s/h5py.txt", directory);
+    read_file(path, errors, sizeof errors);
+    fprintf(stderr, "\n    h5py check failed: %s\n", errors);
+  }
+  CU_ASSERT_EQUAL(h5py_status, 0);
+  /* Wider models: one column per matrix entry. */
+  CU_ASSERT_EQUAL_FATAL(run("solve --quiet --paths 200 --tmax 0.2 --k 2 --kstar 3 --out wide"), 0);
+  CU_ASSERT_STRING_EQUAL(output, "");
+  snprintf(path, sizeof path, "%s/wide.csv", directory);
+  read_file(path, csv, sizeof csv);
+  header = "t,epoch,M_0_0,M_0_1,M_0_2,M_1_0,M_1_1,M_1_2,Q_0_0,Q_0_1,Q_1_0,Q_1_1,train_loss,test_loss,"
+           "M_0_0_se,M_0_1_se,M_0_2_se,M_1_0_se,M_1_1_se,M_1_2_se,Q_0_0_se,Q_0_1_se,Q_1_0_se,Q_1_1_se,"
+           "train_loss_se,test_loss_se\n";
+  CU_ASSERT_EQUAL(strncmp(csv, header, strlen(header)), 0);
+}
+
+static void test_config_file_and_overrides(void) {
+  write_text("run.ini", "; a comment\n[solve]\ngamma = 3\ntmax = 0.5\nnoise = bernoulli\npaths = 300\nquiet = true\n");
+  CU_ASSERT_EQUAL_FATAL(run("solve --config run.ini --gamma 1.5 --out configured"), 0);
+  CU_ASSERT_STRING_EQUAL(output, "");
+  char command[512];
+  snprintf(command, sizeof command,
+           "cd %s && /usr/bin/python3 -c \"import h5py; f = h5py.File('configured.h5', 'r'); "
+           "assert f.attrs['gamma'] == 1.5 and f.attrs['tmax'] == 0.5 and f.attrs['noise'] == 'bernoulli' and "
+           "f.attrs['paths'] == 300\"",
+           directory);
+  CU_ASSERT_EQUAL(system(command), 0);
+}
+
+static void test_divergence_keeps_rows_and_exits_3(void) {
+  const int status = run("solve --quiet --loss squared --activation linear --teacher linear --noise flow --gamma 4 "
+                         "--eta 5 --dt 0.1 --tmax 30 --out diverged");
+  CU_ASSERT_EQUAL(status, 3);
+  CU_ASSERT_PTR_NOT_NULL(strstr(errors, "diverged at t ="));
+  CU_ASSERT(exists("diverged.csv") && exists("diverged.h5"));
+  char csv[65536], path[512];
+  snprintf(path, sizeof path, "%s/diverged.csv", directory);
+  read_file(path, csv, sizeof csv);
+  CU_ASSERT(count_lines(csv) > 2 && count_lines(csv) < 301);
+}
+
+int main(void) {
+  snprintf(directory, sizeof directory, "/tmp/dmft-test-cli-XXXXXX");
+  if (!mkdtemp(directory)) return 1;
+  CU_TestInfo tests[] = {{"help, version, list", test_help_version_list},
+                         {"bad input is refused and loses nothing", test_bad_input_is_refused_and_loses_nothing},
+                         {"outputs follow the contract", test_outputs_follow_the_contract},
+                         {"config file and overrides", test_config_file_and_overrides},
+                         {"divergence keeps rows and exits 3", test_divergence_keeps_rows_and_exits_3},
+                         CU_TEST_INFO_NULL};
+  const int failed = dmft_test_run("cli", tests);
+  char command[512];
+  snprintf(command, sizeof command, "rm -rf %s", directory);
+  if (system(command) != 0) return 1;
+  return failed;
+}
