@@ -120,28 +120,27 @@ static int dense_create(const dmft__replica_t *replica, void **opaque) {
   return DMFT_OK;
 }
 
-/* T(k,m) for m < k of one path: -sum_{m<=q<k, moved} R(k,q) D_q T(q,m); T(k,k) = I. */
+/* Row k of one path's tangents: T(k,k) = I and, for m < k,
+ * T(k,m) = -sum_{m<=q<k, moved} R(k,q) D_q T(q,m), summed q by q so that the inner loop runs
+ * along the contiguous row T(q, 0..q). */
 static void advance_tangents(const dmft__replica_t *replica, dense_state_t *state, double *tangents,
                              const double *kick_derivatives, const unsigned char *moved, long k) {
   const int w = replica->kernels.k;
   const size_t kk = (size_t)(w * w);
-  double *own = tangents + dmft__packed_block(k, k) * kk;
-  memset(own, 0, sizeof(double) * kk);
-  for (int c = 0; c < w; c++) own[c * w + c] = 1.0;
-  for (long m = 0; m < k; m++) {
-    double *tangent = tangents + dmft__packed_block(k, m) * kk;
-    memset(tangent, 0, sizeof(double) * kk);
-    for (long q = m; q < k; q++) {
-      if (!moved[q]) continue;
-      if (w == 1) {
-        tangent[0] -= dmft__block(replica->kernels.R, k, q, 1)[0] * kick_derivatives[q] * tangents[dmft__packed_block(q, m)];
-        continue;
-      }
-      memset(state->block, 0, sizeof(double) * kk);
-      dmft__block_gemm(w, w, w, 1.0, kick_derivatives + (size_t)q * kk, 0, tangents + dmft__packed_block(q, m) * kk, 0,
-                       state->block);
-      dmft__block_gemm(w, w, w, -1.0, dmft__block(replica->kernels.R, k, q, w), 0, state->block, 0, tangent);
+  double *row = tangents + dmft__packed_block(k, 0) * kk;
+  memset(row, 0, sizeof(double) * kk * (size_t)(k + 1));
+  for (int c = 0; c < w; c++) row[(size_t)k * kk + (size_t)(c * w + c)] = 1.0;
+  for (long q = 0; q < k; q++) {
+    if (!moved[q]) continue;
+    double *coefficient = state->block;
+    if (w == 1) {
+      coefficient[0] = -dmft__block(replica->kernels.R, k, q, 1)[0] * kick_derivatives[q];
+    } else {
+      memset(coefficient, 0, sizeof(double) * kk);
+      dmft__block_gemm(w, w, w, -1.0, dmft__block(replica->kernels.R, k, q, w), 0, kick_derivatives + (size_t)q * kk, 0,
+                       coefficient);
     }
+    dmft__block_row_axpy(w, q + 1, coefficient, tangents + dmft__packed_block(q, 0) * kk, row);
   }
 }
 
@@ -174,9 +173,7 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
       g[first_row + c] = dmft_rng_normal(rng);
       state->field[c] = dmft__psd_cholesky_row_dot(state->factor, first_row + c, g);
     }
-    for (long m = 0; m < k; m++)
-      if (moved[m])
-        dmft__block_gemm(w, w, 1, -1.0, dmft__block(kernels->R, k, m, w), 0, kicks + (size_t)m * (size_t)w, 0, state->field);
+    dmft__block_row_apply(w, k, -1.0, dmft__block(kernels->R, k, 0, w), kicks, state->field);
     if (replica->report[k]) loss_sum += dmft_model_loss(&problem->model, state->field, y);
 
     const double dz = problem->noise->increment(rng, problem->kappa, problem->dt);
@@ -189,12 +186,9 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
     if (!state->shared_tangents || p == 0)
       advance_tangents(replica, state, tangents, kick_derivatives, moved, k);
 
-    for (long m = 0; m <= k; m++) {
-      if (!moved[m]) continue;
-      dmft__block_gemm(w, 1, w, 1.0, kick, 0, kicks + (size_t)m * (size_t)w, 1, dmft__block(kernels->Cl, k, m, w));
-      dmft__block_gemm(w, w, w, 1.0, kick_derivative, 0, tangents + dmft__packed_block(k, m) * kk, 0,
-                       dmft__block(kernels->Rl, k, m, w));
-    }
+    /* Steps where the path did not move hold zero kicks: summing them costs less than testing. */
+    dmft__block_row_outer(w, k + 1, kick, kicks, dmft__block(kernels->Cl, k, 0, w));
+    dmft__block_row_axpy(w, k + 1, kick_derivative, tangents + dmft__packed_block(k, 0) * kk, dmft__block(kernels->Rl, k, 0, w));
     dmft__block_gemm(w, 1, ws, 1.0, kick, 0, wstar, 1, kernels->wstar_moment + (size_t)k * (size_t)(w * ws));
   }
   if (replica->report[k]) kernels->train_loss[k] = loss_sum / (double)replica->paths;

@@ -76,3 +76,37 @@ long dmft__field_covariance(const dmft__kernels_t *kernels, long k, int c, const
   for (int b = 0; b <= c; b++) covariance[n++] = diagonal[c * w + b];
   return n;
 }
+
+void dmft__block_row_axpy(int k, long count, const double *coefficient, const double *restrict source,
+                          double *restrict destination) {
+  if (k == 1) {
+    const double c = coefficient[0];
+    for (long m = 0; m < count; m++) destination[m] += c * source[m];
+    return;
+  }
+  const size_t kk = (size_t)(k * k);
+  for (long m = 0; m < count; m++) dmft__block_gemm(k, k, k, 1.0, coefficient, 0, source + m * kk, 0, destination + m * kk);
+}
+
+void dmft__block_row_apply(int k, long count, double sign, const double *blocks, const double *vectors, double *out) {
+  if (k == 1) {
+    double sum = 0.0;
+    for (long m = 0; m < count; m++) sum += blocks[m] * vectors[m];
+    out[0] += sign * sum;
+    return;
+  }
+  const size_t kk = (size_t)(k * k);
+  for (long m = 0; m < count; m++) dmft__block_gemm(k, k, 1, sign, blocks + m * kk, 0, vectors + m * k, 0, out);
+}
+
+void dmft__block_row_outer(int k, long count, const double *a, const double *vectors, double *destination) {
+  if (k == 1) {
+    const double a0 = a[0];
+    for (long m = 0; m < count; m++) destination[m] += a0 * vectors[m];
+    return;
+  }
+  const size_t kk = (size_t)(k * k);
+  for (long m = 0; m < count; m++)
+    for (int r = 0; r < k; r++)
+      for (int c = 0; c < k; c++) destination[m * kk + r * k + c] += a[r] * vectors[m * k + c];
+}

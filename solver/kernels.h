@@ -43,3 +43,13 @@ void dmft__block_gemm(int rows, int inner, int cols, double alpha, const double 
  * is the variance). Returns the number of entries written. */
 long dmft__field_covariance(const dmft__kernels_t *kernels, long k, int c, const long *previous_steps,
                             long n_previous, double *covariance);
+
+/* Operations along a row of k x k blocks, stored contiguously (a row of a packed kernel).
+ * They are the inner loops of the dense engine; the k = 1 paths are plain vector loops. */
+/* destination[m] += coefficient (k x k) * source[m], m < count */
+void dmft__block_row_axpy(int k, long count, const double *coefficient, const double *restrict source,
+                          double *restrict destination);
+/* out (k) += sign * sum_{m < count} blocks[m] * vectors[m] (k each) */
+void dmft__block_row_apply(int k, long count, double sign, const double *blocks, const double *vectors, double *out);
+/* destination[m] += a b_m^T for vectors b_m (k each), m < count */
+void dmft__block_row_outer(int k, long count, const double *a, const double *vectors, double *destination);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs every dependency from Debian 12's archive (as root, or through sudo).
+set -euo pipefail
+packages=(
+  cmake make gcc pkg-config
+  libsundials-dev libgsl-dev libfftw3-dev libopenblas-dev liblapacke-dev
+  libcunit1-dev libhdf5-dev libinih-dev gnuplot-nox
+  python3-h5py  # the tests check that h5py reads our HDF5 files
+)
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" > /dev/null
+echo "dependencies installed"
