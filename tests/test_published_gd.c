@@ -1,5 +1,6 @@
 /* The flow solution at dt = 0.1 against a published finite-n simulation of full-batch gradient
- * descent on ridge regression (../shared/data/gd-ridge-published: gamma 3, step 0.1, ridge 0.5,
+ * descent on ridge regression (tests/data/gd-ridge-published.csv, a copy of
+ * ../shared/data/gd-ridge-published: gamma 3, step 0.1, ridge 0.5,
  * M(0) = 0.2, Q(0) = 1.04; its row `time` holds the overlap after time/0.1 - 1 steps).
  * The file gives the mean and the run-to-run spread mag_std of the overlap but not the number
  * of runs; the tolerance assumes at least 10, 3 mag_std / sqrt(10): 0.027 at the first step,
@@ -9,7 +10,7 @@
 #include "test_support.h"
 
 static void test_flow_matches_published_simulation(void) {
-  const char *path = DMFT_SHARED_DATA_DIR "/gd-ridge-published/simulations.csv";
+  const char *path = DMFT_TEST_DATA_DIR "/gd-ridge-published.csv";
   FILE *file = fopen(path, "r");
   if (!file) fprintf(stderr, "\n    cannot open %s\n", path);
   CU_ASSERT_PTR_NOT_NULL_FATAL(file);
