@@ -5,8 +5,8 @@
 #include "commands.h"
 #include "dmft/dmft.h"
 
-static void print_usage(void) {
-  printf("usage: dmft COMMAND [options]\n\n"
+static void print_usage(FILE *stream) {
+  fprintf(stream, "usage: dmft COMMAND [options]\n\n"
          "Exact n, d -> infinity learning curves of multi-pass SGD, SME and gradient flow in multi-index\n"
          "models, from the dynamical mean-field equations.\n\n"
          "commands:\n"
@@ -17,9 +17,13 @@ static void print_usage(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-    print_usage();
-    return argc < 2 ? 2 : 0;
+  if (argc < 2) {
+    print_usage(stderr);
+    return 2;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    print_usage(stdout);
+    return 0;
   }
   if (strcmp(argv[1], "--version") == 0) {
     printf("dmft %s\n", dmft_version());

@@ -57,7 +57,12 @@ void dmft_test_compare_with_simulation(const char *what, const dmft_problem_t *p
   CU_ASSERT_EQUAL_FATAL(dmft_simulate(problem, &options, &simulated, message, sizeof message), DMFT_OK);
   CU_ASSERT_EQUAL_FATAL(simulated->rows, solved->rows_done);
   const int km = solved->k * solved->kstar, kq = solved->k * solved->k;
+  double largest = 0.0;
+#define TRACK(a, sa, b, sb) largest = fmax(largest, fabs((a) - (b)) / sqrt((sa) * (sa) + (sb) * (sb)))
   for (long i = 1; i < solved->rows_done; i++) {
+    for (int e = 0; e < km; e++) TRACK(solved->M[i * km + e], solved->M_se[i * km + e], simulated->M[i * km + e], simulated->M_se[i * km + e]);
+    for (int e = 0; e < kq; e++) TRACK(solved->Q[i * kq + e], solved->Q_se[i * kq + e], simulated->Q[i * kq + e], simulated->Q_se[i * kq + e]);
+    TRACK(solved->train_loss[i], solved->train_loss_se[i], simulated->train_loss[i], simulated->train_loss_se[i]);
     char label[160];
     for (int e = 0; e < km; e++) {
       snprintf(label, sizeof label, "%s: M[%d] at t=%g", what, e, solved->t[i]);
@@ -73,6 +78,8 @@ void dmft_test_compare_with_simulation(const char *what, const dmft_problem_t *p
     DMFT_ASSERT_WITHIN_Z(label, solved->train_loss[i], solved->train_loss_se[i], simulated->train_loss[i],
                          simulated->train_loss_se[i], z);
   }
+#undef TRACK
+  printf("\n    %s: largest deviation %.2f combined standard errors over %ld rows ", what, largest, solved->rows_done - 1);
   dmft_result_free(&solved);
   dmft_simulation_free(&simulated);
 }
