@@ -8,8 +8,8 @@
  * E[w* y], whatever the teacher (the label enters linearly; E[w_j y] = M(j) E[w* y] / teacher_var
  * because w_j given w* is Gaussian with mean M(j) w* / teacher_var). No Monte Carlo: every
  * kernel is exact up to rounding, in O(K^3) for the whole run instead of O(K^2) per path, and
- * the standard errors are zero. The same recursion is the pathwise tangent of the dense engine,
- * T = P, which both share with the other engines' conventions. */
+ * the standard errors are zero. P is the dense engine's pathwise tangent T, here the same for
+ * every path. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,9 +11,7 @@
   X(DMFT_EINVAL, -1, "invalid input")                                              \
   X(DMFT_ENOMEM, -2, "out of memory")                                              \
   X(DMFT_EDIVERGED, -3, "the dynamics diverged")                                   \
-  X(DMFT_EUNSUPPORTED, -4, "unsupported combination of model and noise")           \
-  X(DMFT_EIO, -5, "input/output error")                                            \
-  X(DMFT_ENOTFOUND, -6, "no such name in the registry")
+  X(DMFT_EIO, -4, "input/output error")
 
 typedef enum {
 #define DMFT_STATUS_ENUM(name, value, message) name = value,
