@@ -11,7 +11,7 @@
 #include "dmft/dmft.h"
 #include "kernels.h"
 #include "replica.h"
-#include "test_loss.h"
+#include "dmft/test_loss.h"
 
 const char *dmft_version(void) { return DMFT_VERSION_STRING; }
 
@@ -43,7 +43,7 @@ void dmft_result_free(dmft_result_t **result) {
   *result = NULL;
 }
 
-static dmft_result_t *result_alloc(const dmft_problem_t *problem) {
+dmft_result_t *dmft_result_alloc(const dmft_problem_t *problem) {
   dmft_result_t *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   const int k = problem->model.k, kstar = problem->model.kstar;
@@ -109,14 +109,14 @@ static int read_group(const dmft_problem_t *problem, const dmft_result_t *r, dmf
   long done = 0;
   while (done < r->rows && (diverged_step < 0 || r->step[done] < diverged_step)) done++;
   out->rows_done = done;
-  dmft__test_loss_t *rule = NULL;
-  int status = dmft__test_loss_create(&problem->model, problem->teacher_var, problem->seed, (uint64_t)group, &rule);
+  dmft_test_loss_t *rule = NULL;
+  int status = dmft_test_loss_create(&problem->model, problem->teacher_var, problem->seed, (uint64_t)group, &rule);
   for (long i = 0; status == DMFT_OK && i < done; i++) {
     const long s = r->step[i];
     memcpy(out->M + (size_t)i * kks, kernels->M + (size_t)s * kks, sizeof(double) * kks);
     memcpy(out->Q + (size_t)i * kk, dmft__block(kernels->C, s, s, k), sizeof(double) * kk);
     out->train_loss[i] = kernels->train_loss[s];
-    out->test_loss[i] = dmft__test_loss_evaluate(rule, out->Q + (size_t)i * kk, out->M + (size_t)i * kks);
+    out->test_loss[i] = dmft_test_loss_evaluate(rule, out->Q + (size_t)i * kk, out->M + (size_t)i * kks);
     for (long j = 0; j < done; j++) {
       const long u = r->step[j];
       double *C = out->C + ((size_t)i * rows + (size_t)j) * kk;
@@ -129,7 +129,7 @@ static int read_group(const dmft_problem_t *problem, const dmft_result_t *r, dmf
       if (u < s) memcpy(out->R + ((size_t)i * rows + (size_t)j) * kk, dmft__block(kernels->R, s, u, k), sizeof(double) * kk);
     }
   }
-  dmft__test_loss_free(&rule);
+  dmft_test_loss_free(&rule);
   return status;
 }
 
@@ -156,7 +156,7 @@ static void reduce(const double *const *values, int n_groups, int exact, size_t 
 
 int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result) {
   *result = NULL;
-  dmft_result_t *r = result_alloc(problem);
+  dmft_result_t *r = dmft_result_alloc(problem);
   if (!r) return DMFT_ENOMEM;
   const int n_groups = r->groups;
   const int threads = problem->threads > 0 ? problem->threads : omp_get_max_threads();

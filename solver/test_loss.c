@@ -1,4 +1,4 @@
-#include "test_loss.h"
+#include "dmft/test_loss.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include "gauss_hermite.h"
 #include "psd_cholesky.h"
 
-struct dmft__test_loss {
+struct dmft_test_loss {
   const dmft_model_t *model;
   double teacher_var;
   int gaussian_dims; /* k + k* */
@@ -19,7 +19,7 @@ struct dmft__test_loss {
   double *factor, *covariance, *x;
 };
 
-void dmft__test_loss_free(dmft__test_loss_t **rule) {
+void dmft_test_loss_free(dmft_test_loss_t **rule) {
   if (!*rule) return;
   free((*rule)->points_z);
   free((*rule)->weights);
@@ -35,7 +35,7 @@ static int nodes_per_dimension(int dims) {
   return table[dims];
 }
 
-static int fill_quadrature(dmft__test_loss_t *rule) {
+static int fill_quadrature(dmft_test_loss_t *rule) {
   const int n = nodes_per_dimension(rule->dims);
   double nodes[200], weights[200];
   int status = dmft__gauss_hermite(n, nodes, weights);
@@ -53,9 +53,9 @@ static int fill_quadrature(dmft__test_loss_t *rule) {
   return DMFT_OK;
 }
 
-int dmft__test_loss_create(const dmft_model_t *model, double teacher_var, uint64_t seed, uint64_t stream,
-                           dmft__test_loss_t **result) {
-  dmft__test_loss_t *rule = calloc(1, sizeof *rule);
+int dmft_test_loss_create(const dmft_model_t *model, double teacher_var, uint64_t seed, uint64_t stream,
+                           dmft_test_loss_t **result) {
+  dmft_test_loss_t *rule = calloc(1, sizeof *rule);
   *result = rule;
   if (!rule) return DMFT_ENOMEM;
   rule->model = model;
@@ -85,7 +85,7 @@ int dmft__test_loss_create(const dmft_model_t *model, double teacher_var, uint64
   return DMFT_OK;
 }
 
-double dmft__test_loss_evaluate(dmft__test_loss_t *rule, const double *Q, const double *M) {
+double dmft_test_loss_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M) {
   const int k = rule->model->k, kstar = rule->model->kstar, n = rule->gaussian_dims;
   /* Factor the joint covariance of (w*, a): w* first, so its rows are diagonal. */
   for (int i = 0; i < n; i++) {

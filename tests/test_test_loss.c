@@ -2,7 +2,7 @@
  * models) are polynomials the rules integrate exactly, so rounding (1e-12) is the tolerance.
  * The sign teacher makes the integrand jump; Gauss–Hermite then converges slowly, and the
  * tolerance 2e-3 is the rule's error measured against the closed form at these node counts. */
-#include "test_loss.h"
+#include "dmft/test_loss.h"
 #include "test_support.h"
 
 static dmft_model_t linear_model(int k, int kstar, double noise) {
@@ -14,53 +14,53 @@ static dmft_model_t linear_model(int k, int kstar, double noise) {
 
 static void test_single_index_squared_loss(void) {
   dmft_model_t model = linear_model(1, 1, 0.4);
-  dmft__test_loss_t *rule = NULL;
-  CU_ASSERT_EQUAL_FATAL(dmft__test_loss_create(&model, 1.3, 1, 0, &rule), DMFT_OK);
+  dmft_test_loss_t *rule = NULL;
+  CU_ASSERT_EQUAL_FATAL(dmft_test_loss_create(&model, 1.3, 1, 0, &rule), DMFT_OK);
   const double Q = 0.8, M = 0.6;
-  DMFT_ASSERT_CLOSE("(Q - 2M + tv + s^2)/2", dmft__test_loss_evaluate(rule, &Q, &M), 0.5 * (Q - 2 * M + 1.3 + 0.16), 1e-12);
+  DMFT_ASSERT_CLOSE("(Q - 2M + tv + s^2)/2", dmft_test_loss_evaluate(rule, &Q, &M), 0.5 * (Q - 2 * M + 1.3 + 0.16), 1e-12);
   const double Q0 = 0.0, M0 = 0.0; /* a degenerate student field (theta = 0) */
-  DMFT_ASSERT_CLOSE("zero student", dmft__test_loss_evaluate(rule, &Q0, &M0), 0.5 * (1.3 + 0.16), 1e-12);
-  dmft__test_loss_free(&rule);
+  DMFT_ASSERT_CLOSE("zero student", dmft_test_loss_evaluate(rule, &Q0, &M0), 0.5 * (1.3 + 0.16), 1e-12);
+  dmft_test_loss_free(&rule);
   CU_ASSERT_PTR_NULL(rule);
 }
 
 static void test_committee_squared_loss(void) {
   dmft_model_t model = linear_model(2, 2, 0.3);
-  dmft__test_loss_t *rule = NULL;
-  CU_ASSERT_EQUAL_FATAL(dmft__test_loss_create(&model, 1.0, 1, 0, &rule), DMFT_OK);
+  dmft_test_loss_t *rule = NULL;
+  CU_ASSERT_EQUAL_FATAL(dmft_test_loss_create(&model, 1.0, 1, 0, &rule), DMFT_OK);
   const double Q[4] = {0.9, 0.2, 0.2, 0.7}, M[4] = {0.5, 0.1, -0.2, 0.4};
   /* f = (a1 + a2)/2, y = (w1 + w2)/2 + s eps */
   const double expected = 0.5 * ((0.9 + 0.4 + 0.7) / 4 - 2 * (0.5 + 0.1 - 0.2 + 0.4) / 4 + 2.0 / 4 + 0.09);
-  DMFT_ASSERT_CLOSE("committee", dmft__test_loss_evaluate(rule, Q, M), expected, 1e-12);
-  dmft__test_loss_free(&rule);
+  DMFT_ASSERT_CLOSE("committee", dmft_test_loss_evaluate(rule, Q, M), expected, 1e-12);
+  dmft_test_loss_free(&rule);
 }
 
 static void test_sign_teacher_with_flips(void) {
   dmft_model_t model = linear_model(1, 1, 0.0);
   model.teacher = dmft_teacher_find("sign");
   model.flip_prob = 0.1;
-  dmft__test_loss_t *rule = NULL;
-  CU_ASSERT_EQUAL_FATAL(dmft__test_loss_create(&model, 2.0, 1, 0, &rule), DMFT_OK);
+  dmft_test_loss_t *rule = NULL;
+  CU_ASSERT_EQUAL_FATAL(dmft_test_loss_create(&model, 2.0, 1, 0, &rule), DMFT_OK);
   const double Q = 1.1, M = 0.9;
   /* E[a sign(w*)] = M E|w*| / tv = M sqrt(2 / (pi tv)); flips scale it by 1 - 2p. */
   const double expected = 0.5 * (Q - 2 * 0.8 * M * sqrt(2 / (3.14159265358979 * 2.0)) + 1.0);
-  DMFT_ASSERT_CLOSE("sign teacher", dmft__test_loss_evaluate(rule, &Q, &M), expected, 2e-3);
-  dmft__test_loss_free(&rule);
+  DMFT_ASSERT_CLOSE("sign teacher", dmft_test_loss_evaluate(rule, &Q, &M), expected, 2e-3);
+  dmft_test_loss_free(&rule);
 }
 
 /* Beyond six dimensions the rule is Monte Carlo with 1e5 points: a relative error of a few
  * 1e-3 (the loss has a coefficient of variation about 1.4); allowed 5 of those. */
 static void test_monte_carlo_beyond_six_dimensions(void) {
   dmft_model_t model = linear_model(4, 3, 0.0);
-  dmft__test_loss_t *rule = NULL;
-  CU_ASSERT_EQUAL_FATAL(dmft__test_loss_create(&model, 1.0, 3, 1, &rule), DMFT_OK);
+  dmft_test_loss_t *rule = NULL;
+  CU_ASSERT_EQUAL_FATAL(dmft_test_loss_create(&model, 1.0, 3, 1, &rule), DMFT_OK);
   double Q[16] = {0}, M[12] = {0};
   for (int a = 0; a < 4; a++) Q[a * 4 + a] = 1.0;
   for (int a = 0; a < 3; a++) M[a * 3 + a] = 0.5;
   const double expected = 0.5 * (4.0 / 16 - 2 * 1.5 / 12 + 3.0 / 9);
-  const double value = dmft__test_loss_evaluate(rule, Q, M);
+  const double value = dmft_test_loss_evaluate(rule, Q, M);
   DMFT_ASSERT_WITHIN_Z("monte carlo", value, 1.4 * expected / sqrt(1e5), expected, 0.0, 5.0);
-  dmft__test_loss_free(&rule);
+  dmft_test_loss_free(&rule);
 }
 
 int main(void) {

@@ -1,5 +1,7 @@
 /* The finite-n simulator (see dmft/simulate.h). Matrix work goes through OpenBLAS; every seed
- * has its own random streams, so seeds are independent and reproducible. */
+ * has its own random streams, so seeds are independent and reproducible. The main run and its
+ * kicked copies (for R) take the same random draws: the weights of a step (or its batch) are
+ * drawn once and applied to every copy. */
 #include "dmft/simulate.h"
 
 #include <cblas.h>
@@ -11,170 +13,270 @@
 
 #include "dmft/rng.h"
 #include "dmft/status.h"
+#include "dmft/test_loss.h"
 
-enum { STREAM_DATA = 10, STREAM_TEACHER = 11, STREAM_INIT = 12, STREAM_LABELS = 13, STREAM_BATCHES = 14 };
+enum { STREAM_DATA = 10, STREAM_TEACHER, STREAM_INIT, STREAM_LABELS, STREAM_STEPS, STREAM_TEST, STREAM_KICKS };
+enum { COPIES = 1 + DMFT_RESPONSE_COLUMNS };
 
 typedef struct {
   const dmft_problem_t *problem;
-  long n, d;
+  dmft_algorithm_t algorithm;
+  long n, d, batch;
   int k, kstar;
-  double *X;        /* [n][d] */
-  double *teacher;  /* [d][kstar] */
-  double *theta;    /* [d][k] */
-  double *labels;   /* [n] */
-  double *fields;   /* [n][k] */
-  double *kicks;    /* [n][k] */
-  long *order;      /* [n], sgd batches */
+  double step_time;
+  double *X, *X_test;            /* [n][d] */
+  double *teacher;               /* [d][kstar] */
+  double *theta[COPIES];         /* [d][k]: the run, then its kicked copies */
+  double *directions[COPIES];    /* [d][k]: the kicks' Rademacher directions */
+  int started[COPIES];
+  double *labels, *labels_test;  /* [n] */
+  double *fields, *kicks;        /* [n][k] */
+  double *weights;               /* [n] */
+  long *order;                   /* [n] */
+  double *history;               /* [rows][d][k]: theta at each output row, for C */
 } simulation_t;
+
+const char *dmft_algorithm_name(dmft_algorithm_t algorithm) {
+  static const char *const names[] = {"sgd", "extensive", "sme", "gd"};
+  return names[algorithm];
+}
+
+int dmft_algorithm_find(const char *name, dmft_algorithm_t *algorithm) {
+  for (int a = DMFT_SIMULATE_SGD; a <= DMFT_SIMULATE_GD; a++)
+    if (strcmp(name, dmft_algorithm_name((dmft_algorithm_t)a)) == 0) {
+      *algorithm = (dmft_algorithm_t)a;
+      return 0;
+    }
+  return -1;
+}
+
+dmft_algorithm_t dmft_algorithm_for_noise(const dmft_noise_type_t *noise) {
+  if (strcmp(noise->name, "bernoulli") == 0) return DMFT_SIMULATE_EXTENSIVE;
+  if (strcmp(noise->name, "gauss") == 0) return DMFT_SIMULATE_SME;
+  if (strcmp(noise->name, "flow") == 0) return DMFT_SIMULATE_GD;
+  return DMFT_SIMULATE_SGD;
+}
 
 static long dimension_of(const dmft_problem_t *problem, long n) {
   const long d = lround((double)n / problem->gamma);
   return d > 0 ? d : 1;
 }
 
+static long output_rows(const dmft_problem_t *problem) {
+  const long steps = dmft_problem_steps(problem), every = dmft_problem_output_every(problem);
+  return steps / every + 1 + (steps % every != 0);
+}
+
 double dmft_simulation_bytes(const dmft_problem_t *problem, const dmft_simulation_options_t *options) {
   const double n = (double)options->n, d = (double)dimension_of(problem, options->n);
   const int k = problem->model.k, kstar = problem->model.kstar;
-  return 8.0 * (n * d + d * (k + kstar) + n * (3.0 + 2.0 * k));
+  const double rows = (double)output_rows(problem);
+  return 8.0 * (2.0 * n * d + d * (kstar + 2.0 * COPIES * k) + n * (4.0 + 2.0 * k) + rows * d * k +
+                rows * rows * k * k * 4.0);
 }
 
-void dmft_simulation_free(dmft_simulation_t **result) {
-  dmft_simulation_t *r = *result;
-  if (!r) return;
-  free(r->t);
-  free(r->M);
-  free(r->M_se);
-  free(r->Q);
-  free(r->Q_se);
-  free(r->train_loss);
-  free(r->train_loss_se);
-  free(r);
-  *result = NULL;
+void dmft_simulation_free(dmft_simulation_t **simulation) {
+  dmft_simulation_t *s = *simulation;
+  if (!s) return;
+  dmft_result_free(&s->result);
+  free(s->test_loss_gaussian);
+  free(s->test_loss_gaussian_se);
+  free(s);
+  *simulation = NULL;
 }
 
-static void free_simulation(simulation_t *s) {
+static void free_state(simulation_t *s) {
   free(s->X);
+  free(s->X_test);
   free(s->teacher);
-  free(s->theta);
+  for (int c = 0; c < COPIES; c++) {
+    free(s->theta[c]);
+    free(s->directions[c]);
+  }
   free(s->labels);
+  free(s->labels_test);
   free(s->fields);
   free(s->kicks);
+  free(s->weights);
   free(s->order);
+  free(s->history);
 }
 
-/* Draws the data, teacher, initialization and labels of one seed. */
-static void draw_instance(simulation_t *s, int seed_index) {
-  const dmft_problem_t *p = s->problem;
+/* Labels from the teacher's pre-activations x_i^T theta* (fields has room for n x k*). */
+static void draw_labels(const simulation_t *s, const double *X, double *labels, dmft_rng_t *rng) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s->n, s->kstar, (int)s->d, 1.0, X, (int)s->d, s->teacher,
+              s->kstar, 0.0, s->fields, s->kstar);
+  for (long i = 0; i < s->n; i++) {
+    const double eps = dmft_rng_normal(rng), flip_uniform = dmft_rng_uniform(rng);
+    labels[i] = dmft_model_label(&s->problem->model, s->fields + i * s->kstar, eps, flip_uniform);
+  }
+}
+
+/* Draws the data, teacher, initialization, labels and test set of one seed. */
+static void draw_instance(simulation_t *s, const dmft_problem_t *p, int seed_index) {
   dmft_rng_t rng;
-  dmft_rng_seed(&rng, p->seed, 1000 + (uint64_t)seed_index, 0, STREAM_DATA);
+  const uint64_t key = 1000 + (uint64_t)seed_index;
   const double scale = 1.0 / sqrt((double)s->d);
+  dmft_rng_seed(&rng, p->seed, key, 0, STREAM_DATA);
   for (long i = 0; i < s->n * s->d; i++) s->X[i] = scale * dmft_rng_normal(&rng);
-  dmft_rng_seed(&rng, p->seed, 1000 + (uint64_t)seed_index, 0, STREAM_TEACHER);
-  const double teacher_sd = sqrt(p->teacher_var);
+  dmft_rng_seed(&rng, p->seed, key, 0, STREAM_TEST);
+  for (long i = 0; i < s->n * s->d; i++) s->X_test[i] = scale * dmft_rng_normal(&rng);
+  dmft_rng_seed(&rng, p->seed, key, 0, STREAM_TEACHER);
+  const double teacher_sd = sqrt(p->teacher_var), init_sd = sqrt(p->theta0_var);
   for (long i = 0; i < s->d * s->kstar; i++) s->teacher[i] = teacher_sd * dmft_rng_normal(&rng);
-  dmft_rng_seed(&rng, p->seed, 1000 + (uint64_t)seed_index, 0, STREAM_INIT);
-  const double init_sd = sqrt(p->theta0_var);
+  dmft_rng_seed(&rng, p->seed, key, 0, STREAM_INIT);
   for (long j = 0; j < s->d; j++)
     for (int a = 0; a < s->k; a++)
-      s->theta[j * s->k + a] = init_sd * dmft_rng_normal(&rng) + (p->init_overlap != 0 ? p->init_overlap * s->teacher[j * s->kstar + a] : 0.0);
-  /* Labels from the teacher's pre-activations x_i^T theta*. */
-  double *teacher_fields = malloc(sizeof(double) * (size_t)s->n * (size_t)s->kstar);
-  if (!teacher_fields) return;
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s->n, s->kstar, (int)s->d, 1.0, s->X, (int)s->d, s->teacher,
-              s->kstar, 0.0, teacher_fields, s->kstar);
-  dmft_rng_seed(&rng, p->seed, 1000 + (uint64_t)seed_index, 0, STREAM_LABELS);
-  for (long i = 0; i < s->n; i++) {
-    const double eps = dmft_rng_normal(&rng), flip_uniform = dmft_rng_uniform(&rng);
-    s->labels[i] = dmft_model_label(&p->model, teacher_fields + i * s->kstar, eps, flip_uniform);
+      s->theta[0][j * s->k + a] =
+          init_sd * dmft_rng_normal(&rng) + (p->init_overlap != 0 ? p->init_overlap * s->teacher[j * s->kstar + a] : 0.0);
+  dmft_rng_seed(&rng, p->seed, key, 0, STREAM_LABELS);
+  draw_labels(s, s->X, s->labels, &rng);
+  draw_labels(s, s->X_test, s->labels_test, &rng);
+  dmft_rng_seed(&rng, p->seed, key, 0, STREAM_KICKS);
+  for (int c = 1; c < COPIES; c++) {
+    s->started[c] = 0;
+    for (long i = 0; i < s->d * s->k; i++) s->directions[c][i] = dmft_rng_uniform(&rng) < 0.5 ? -1.0 : 1.0;
   }
-  free(teacher_fields);
+  s->started[0] = 1;
 }
 
-static void record(const simulation_t *s, long row, double *M, double *Q, double *train) {
-  const int k = s->k, kstar = s->kstar;
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s->n, k, (int)s->d, 1.0, s->X, (int)s->d, s->theta, k, 0.0,
-              s->fields, k);
-  double *M_row = M + row * k * kstar, *Q_row = Q + row * k * k;
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, kstar, (int)s->d, 1.0 / (double)s->d, s->theta, k, s->teacher,
-              kstar, 0.0, M_row, kstar);
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, k, (int)s->d, 1.0 / (double)s->d, s->theta, k, s->theta, k, 0.0,
-              Q_row, k);
+static int copies_wanted(const dmft_simulation_options_t *options) { return options->skip_responses ? 1 : COPIES; }
+
+static double mean_loss(const simulation_t *s, const double *X, const double *labels, const double *theta) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s->n, s->k, (int)s->d, 1.0, X, (int)s->d, theta, s->k, 0.0,
+              s->fields, s->k);
   double loss = 0.0;
-  for (long i = 0; i < s->n; i++) loss += dmft_model_loss(&s->problem->model, s->fields + i * k, s->labels[i]);
-  train[row] = loss / (double)s->n;
+  for (long i = 0; i < s->n; i++) loss += dmft_model_loss(&s->problem->model, s->fields + i * s->k, labels[i]);
+  return loss / (double)s->n;
 }
 
-/* One step of length step_time with per-sample weights dz (dense algorithms). */
-static void dense_step(simulation_t *s, dmft_rng_t *rng, dmft_algorithm_t algorithm, double step_time) {
+/* One step of a dense algorithm (every sample weighted) on one copy, with the step's weights. */
+static void dense_update(simulation_t *s, double *theta) {
   const dmft_problem_t *p = s->problem;
   const int k = s->k;
-  const double h = p->eta / p->kappa, mean = p->kappa * step_time;
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s->n, k, (int)s->d, 1.0, s->X, (int)s->d, s->theta, k, 0.0,
+  const double h = p->eta / p->kappa;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s->n, k, (int)s->d, 1.0, s->X, (int)s->d, theta, k, 0.0,
               s->fields, k);
   for (long i = 0; i < s->n; i++) {
-    double dz = mean;
-    if (algorithm == DMFT_SIMULATE_EXTENSIVE) dz = dmft_rng_uniform(rng) < mean ? 1.0 : 0.0;
-    else if (algorithm == DMFT_SIMULATE_SME) dz = mean + sqrt(mean) * dmft_rng_normal(rng);
     double *kick = s->kicks + i * k;
-    if (dz == 0.0) {
+    if (s->weights[i] == 0.0) {
       memset(kick, 0, sizeof(double) * (size_t)k);
       continue;
     }
     dmft_model_gradient(&p->model, s->fields + i * k, s->labels[i], kick);
-    for (int a = 0; a < k; a++) kick[a] *= h * dz;
+    for (int a = 0; a < k; a++) kick[a] *= h * s->weights[i];
   }
-  const double decay = 1.0 - p->eta * step_time * p->ridge;
+  const double decay = 1.0 - p->eta * s->step_time * p->ridge;
   cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)s->d, k, (int)s->n, -1.0, s->X, (int)s->d, s->kicks, k, decay,
-              s->theta, k);
+              theta, k);
 }
 
-/* One mini-batch step: only the batch's rows are touched. */
-static void batch_step(simulation_t *s, dmft_rng_t *rng, long batch, double step_time) {
+/* One mini-batch step on one copy: the first `batch` entries of order form the batch. */
+static void batch_update(simulation_t *s, double *theta) {
   const dmft_problem_t *p = s->problem;
   const int k = s->k;
   const double h = p->eta / p->kappa;
-  double field[16], kick[16];
-  /* Partial Fisher–Yates: the first `batch` entries of order become a uniform sample without
-   * replacement. */
-  for (long b = 0; b < batch; b++) {
-    const long j = b + (long)(dmft_rng_uniform(rng) * (double)(s->n - b));
-    const long swap = s->order[b];
-    s->order[b] = s->order[j];
-    s->order[j] = swap;
-  }
-  /* Gradients at the parameters before the step, for the whole batch, then the update. */
-  for (long b = 0; b < batch; b++) {
-    const long i = s->order[b];
-    const double *x = s->X + i * s->d;
-    for (int a = 0; a < k; a++) field[a] = cblas_ddot((int)s->d, x, 1, s->theta + a, k);
-    dmft_model_gradient(&p->model, field, s->labels[i], kick);
-    for (int a = 0; a < k; a++) s->kicks[b * k + a] = h * kick[a];
-  }
-  cblas_dscal((int)(s->d * k), 1.0 - p->eta * step_time * p->ridge, s->theta, 1);
-  for (long b = 0; b < batch; b++) {
+  double field[16], gradient[16];
+  for (long b = 0; b < s->batch; b++) {
     const double *x = s->X + s->order[b] * s->d;
-    for (int a = 0; a < k; a++) cblas_daxpy((int)s->d, -s->kicks[b * k + a], x, 1, s->theta + a, k);
+    for (int a = 0; a < k; a++) field[a] = cblas_ddot((int)s->d, x, 1, theta + a, k);
+    dmft_model_gradient(&p->model, field, s->labels[s->order[b]], gradient);
+    for (int a = 0; a < k; a++) s->kicks[b * k + a] = h * gradient[a];
+  }
+  cblas_dscal((int)(s->d * k), 1.0 - p->eta * s->step_time * p->ridge, theta, 1);
+  for (long b = 0; b < s->batch; b++) {
+    const double *x = s->X + s->order[b] * s->d;
+    for (int a = 0; a < k; a++) cblas_daxpy((int)s->d, -s->kicks[b * k + a], x, 1, theta + a, k);
   }
 }
 
-static int allocate_result(dmft_simulation_t **result, int k, int kstar, long rows) {
-  dmft_simulation_t *r = calloc(1, sizeof *r);
-  *result = r;
-  if (!r) return DMFT_ENOMEM;
-  r->k = k;
-  r->kstar = kstar;
-  r->rows = rows;
-  r->t = calloc((size_t)rows, sizeof(double));
-  r->M = calloc((size_t)(rows * k * kstar), sizeof(double));
-  r->M_se = calloc((size_t)(rows * k * kstar), sizeof(double));
-  r->Q = calloc((size_t)(rows * k * k), sizeof(double));
-  r->Q_se = calloc((size_t)(rows * k * k), sizeof(double));
-  r->train_loss = calloc((size_t)rows, sizeof(double));
-  r->train_loss_se = calloc((size_t)rows, sizeof(double));
-  return r->t && r->M && r->M_se && r->Q && r->Q_se && r->train_loss && r->train_loss_se ? DMFT_OK : DMFT_ENOMEM;
+/* Draws the step's randomness once, then moves every started copy with it. */
+static void step_all(simulation_t *s, dmft_rng_t *rng) {
+  const dmft_problem_t *p = s->problem;
+  if (s->algorithm == DMFT_SIMULATE_SGD) {
+    /* Partial Fisher–Yates: a uniform batch without replacement. */
+    for (long b = 0; b < s->batch; b++) {
+      const long j = b + (long)(dmft_rng_uniform(rng) * (double)(s->n - b));
+      const long swap = s->order[b];
+      s->order[b] = s->order[j];
+      s->order[j] = swap;
+    }
+  } else {
+    const double mean = p->kappa * s->step_time;
+    for (long i = 0; i < s->n; i++) {
+      if (s->algorithm == DMFT_SIMULATE_EXTENSIVE) s->weights[i] = dmft_rng_uniform(rng) < mean ? 1.0 : 0.0;
+      else if (s->algorithm == DMFT_SIMULATE_SME) s->weights[i] = mean + sqrt(mean) * dmft_rng_normal(rng);
+      else s->weights[i] = mean;
+    }
+  }
+  for (int c = 0; c < COPIES; c++) {
+    if (!s->started[c]) continue;
+    if (s->algorithm == DMFT_SIMULATE_SGD) batch_update(s, s->theta[c]);
+    else dense_update(s, s->theta[c]);
+  }
 }
 
-/* Adds x to the running sum and sum of squares of one observable. */
+/* Kicked copy c starts as theta + eps v, right after the step that ends the response time. */
+static void start_copy(simulation_t *s, int c) {
+  for (long i = 0; i < s->d * s->k; i++) s->theta[c][i] = s->theta[0][i] + DMFT_RESPONSE_KICK * s->directions[c][i];
+  s->started[c] = 1;
+}
+
+typedef struct {
+  double *M, *Q, *train, *test, *gaussian, *C, *R; /* one seed's values, result layout */
+} seed_values_t;
+
+static void record_row(simulation_t *s, dmft_test_loss_t *rule, long row, seed_values_t *values, const long *response_rows,
+                       long rows) {
+  const int k = s->k, kstar = s->kstar;
+  const double *theta = s->theta[0];
+  double *M = values->M + row * k * kstar, *Q = values->Q + row * k * k;
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, kstar, (int)s->d, 1.0 / (double)s->d, theta, k, s->teacher, kstar,
+              0.0, M, kstar);
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, k, (int)s->d, 1.0 / (double)s->d, theta, k, theta, k, 0.0, Q, k);
+  values->train[row] = mean_loss(s, s->X, s->labels, theta);
+  values->test[row] = mean_loss(s, s->X_test, s->labels_test, theta);
+  values->gaussian[row] = dmft_test_loss_evaluate(rule, Q, M);
+  memcpy(s->history + row * s->d * k, theta, sizeof(double) * (size_t)(s->d * k));
+  for (int c = 1; c < COPIES; c++) {
+    if (!s->started[c]) continue;
+    /* R(t_row, s_c)_{ab} = sum_j (theta'_ja - theta_ja) v_jb / (eps d) */
+    double *R = values->R + (row * rows + response_rows[c - 1]) * k * k;
+    for (int a = 0; a < k; a++)
+      for (int b = 0; b < k; b++) {
+        double sum = 0.0;
+        for (long j = 0; j < s->d; j++) sum += (s->theta[c][j * k + a] - theta[j * k + a]) * s->directions[c][j * k + b];
+        R[a * k + b] = sum / (DMFT_RESPONSE_KICK * (double)s->d);
+      }
+  }
+}
+
+/* C(t_i, t_j) = theta_i^T theta_j / d for all rows, from the history, in one product. */
+static void two_time_correlation(const simulation_t *s, long rows, double *C) {
+  const int k = s->k;
+  const long width = rows * k;
+  /* history is [rows][d][k]; C[i][j][a][b] = sum_l h[i][l][a] h[j][l][b] / d */
+  double *gram = malloc(sizeof(double) * (size_t)(width * width));
+  double *columns = malloc(sizeof(double) * (size_t)(s->d * width)); /* [d][rows k] */
+  if (!gram || !columns) {
+    free(gram);
+    free(columns);
+    return;
+  }
+  for (long i = 0; i < rows; i++)
+    for (long l = 0; l < s->d; l++)
+      for (int a = 0; a < k; a++) columns[l * width + i * k + a] = s->history[(i * s->d + l) * k + a];
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)width, (int)width, (int)s->d, 1.0 / (double)s->d, columns,
+              (int)width, columns, (int)width, 0.0, gram, (int)width);
+  for (long i = 0; i < rows; i++)
+    for (long j = 0; j < rows; j++)
+      for (int a = 0; a < k; a++)
+        for (int b = 0; b < k; b++) C[((i * rows + j) * k + a) * k + b] = gram[(i * k + a) * width + j * k + b];
+  free(gram);
+  free(columns);
+}
+
+/* Running sums of values and squares, turned into means and standard errors at the end. */
 static void accumulate(double *sum, double *squares, const double *x, long n) {
   for (long i = 0; i < n; i++) {
     sum[i] += x[i];
@@ -182,7 +284,7 @@ static void accumulate(double *sum, double *squares, const double *x, long n) {
   }
 }
 
-static void finish_mean(double *mean, double *se, long n, int seeds) {
+static void finish(double *mean, double *se, long n, int seeds) {
   for (long i = 0; i < n; i++) {
     const double average = mean[i] / seeds;
     const double variance = seeds > 1 ? (se[i] - seeds * average * average) / (seeds - 1) : NAN;
@@ -191,77 +293,150 @@ static void finish_mean(double *mean, double *se, long n, int seeds) {
   }
 }
 
-int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t *options, dmft_simulation_t **result,
-                  char *message, size_t message_size) {
-  *result = NULL;
-  if (options->n < 2 || options->seeds < 1 || !(options->alpha >= 0.0 && options->alpha < 1.0) || problem->model.k > 16) {
-    snprintf(message, message_size, "--n must be >= 2, --seeds >= 1 and --alpha in [0, 1) (got n %ld, seeds %d, alpha %g)",
-             options->n, options->seeds, options->alpha);
+static int check_options(const dmft_problem_t *problem, const dmft_simulation_options_t *options, char *message, size_t size) {
+  if (options->n < 10 || options->n > 100000000) {
+    snprintf(message, size, "--n must be an integer from 10 to 1e8 (got %ld)", options->n);
+    return DMFT_EINVAL;
+  }
+  if (options->seeds < 1 || options->seeds > 100000) {
+    snprintf(message, size, "--seeds must be an integer from 1 to 100000 (got %d)", options->seeds);
+    return DMFT_EINVAL;
+  }
+  if (!(options->alpha >= 0.0 && options->alpha < 1.0)) {
+    snprintf(message, size, "--alpha must be a number in [0, 1) (got %g)", options->alpha);
+    return DMFT_EINVAL;
+  }
+  if (!(options->max_mem >= 0.0)) {
+    snprintf(message, size, "--max-mem must be a number of GiB > 0 (got %g)", options->max_mem / 1073741824.0);
     return DMFT_EINVAL;
   }
   const double needed = dmft_simulation_bytes(problem, options);
-  const double available = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE);
-  if (needed > 0.85 * available) {
-    snprintf(message, message_size, "--n: the simulation needs about %.1f GiB for the data matrix, more than the %.1f GiB "
-             "this machine can give; lower --n", needed / 1073741824.0, 0.85 * available / 1073741824.0);
+  const double machine = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE);
+  const double limit = options->max_mem > 0 ? options->max_mem : 0.85 * machine;
+  if (needed > limit) {
+    snprintf(message, size,
+             "--n: the simulation needs about %.2f GiB (training and test data, n x d doubles each), more than the "
+             "%.2f GiB allowed (--max-mem, or 85%% of this machine); lower --n",
+             needed / 1073741824.0, limit / 1073741824.0);
     return DMFT_EINVAL;
   }
-  const long steps = dmft_problem_steps(problem), every = dmft_problem_output_every(problem);
-  const long rows = steps / every + 1 + (steps % every != 0);
-  const int k = problem->model.k, kstar = problem->model.kstar;
-  simulation_t s = {.problem = problem, .n = options->n, .d = dimension_of(problem, options->n), .k = k, .kstar = kstar};
-  s.X = malloc(sizeof(double) * (size_t)s.n * (size_t)s.d);
-  s.teacher = malloc(sizeof(double) * (size_t)(s.d * kstar));
-  s.theta = malloc(sizeof(double) * (size_t)(s.d * k));
-  s.labels = malloc(sizeof(double) * (size_t)s.n);
-  s.fields = malloc(sizeof(double) * (size_t)(s.n * k));
-  s.kicks = malloc(sizeof(double) * (size_t)(s.n * k));
-  s.order = malloc(sizeof(long) * (size_t)s.n);
-  double *M = malloc(sizeof(double) * (size_t)(rows * k * kstar)), *Q = malloc(sizeof(double) * (size_t)(rows * k * k));
-  double *train = malloc(sizeof(double) * (size_t)rows);
-  int status = allocate_result(result, k, kstar, rows);
-  if (!s.X || !s.teacher || !s.theta || !s.labels || !s.fields || !s.kicks || !s.order || !M || !Q || !train)
-    status = DMFT_ENOMEM;
+  if (options->algorithm == DMFT_SIMULATE_EXTENSIVE && problem->kappa * problem->dt > 1.0) {
+    snprintf(message, size, "--simulate extensive needs kappa*dt <= 1 (got %g)", problem->kappa * problem->dt);
+    return DMFT_EINVAL;
+  }
+  return DMFT_OK;
+}
 
-  /* Mini-batch SGD steps are finer than dt: kappa_n / (kappa n) each; a row is recorded at the
-   * step nearest to its time. */
-  const long batch = lround(problem->kappa * pow((double)s.n, options->alpha)) > 0 ? lround(problem->kappa * pow((double)s.n, options->alpha)) : 1;
-  const double sgd_step_time = (double)batch / (problem->kappa * (double)s.n);
-  dmft_simulation_t *r = *result;
+static int allocate_state(simulation_t *s, long rows) {
+  const size_t nd = (size_t)s->n * (size_t)s->d, dk = (size_t)(s->d * s->k);
+  s->X = malloc(sizeof(double) * nd);
+  s->X_test = malloc(sizeof(double) * nd);
+  s->teacher = malloc(sizeof(double) * (size_t)(s->d * s->kstar));
+  int ok = s->X && s->X_test && s->teacher;
+  for (int c = 0; c < COPIES; c++) {
+    s->theta[c] = malloc(sizeof(double) * dk);
+    s->directions[c] = malloc(sizeof(double) * dk);
+    ok = ok && s->theta[c] && s->directions[c];
+  }
+  s->labels = malloc(sizeof(double) * (size_t)s->n);
+  s->labels_test = malloc(sizeof(double) * (size_t)s->n);
+  s->fields = malloc(sizeof(double) * (size_t)(s->n * (s->k > s->kstar ? s->k : s->kstar)));
+  s->kicks = malloc(sizeof(double) * (size_t)(s->n * s->k));
+  s->weights = malloc(sizeof(double) * (size_t)s->n);
+  s->order = malloc(sizeof(long) * (size_t)s->n);
+  s->history = malloc(sizeof(double) * (size_t)rows * dk);
+  ok = ok && s->labels && s->labels_test && s->fields && s->kicks && s->weights && s->order && s->history;
+  return ok ? DMFT_OK : DMFT_ENOMEM;
+}
+
+int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t *options, dmft_progress_fn progress,
+                  void *user, dmft_simulation_t **result, char *message, size_t message_size) {
+  *result = NULL;
+  int status = check_options(problem, options, message, message_size);
+  if (status != DMFT_OK) return status;
+  dmft_simulation_t *out = calloc(1, sizeof *out);
+  if (!out) return DMFT_ENOMEM;
+  out->result = dmft_result_alloc(problem);
+  dmft_result_t *r = out->result;
+  const int k = problem->model.k, kstar = problem->model.kstar;
+  simulation_t s = {.problem = problem, .algorithm = options->algorithm, .n = options->n,
+                    .d = dimension_of(problem, options->n), .k = k, .kstar = kstar};
+  s.batch = options->algorithm == DMFT_SIMULATE_SGD ? lround(problem->kappa * pow((double)s.n, options->alpha)) : s.n;
+  if (s.batch < 1) s.batch = 1;
+  if (s.batch > s.n) s.batch = s.n;
+  s.step_time = options->algorithm == DMFT_SIMULATE_SGD ? (double)s.batch / (problem->kappa * (double)s.n) : problem->dt;
+  out->n = s.n, out->d = s.d, out->batch = s.batch, out->step_time = s.step_time;
+  const long rows = r ? r->rows : 0;
+  const size_t kk = (size_t)(k * k), kks = (size_t)(k * kstar), rows_squared = (size_t)(rows * rows);
+  seed_values_t values = {
+      .M = malloc(sizeof(double) * (size_t)rows * kks), .Q = malloc(sizeof(double) * (size_t)rows * kk),
+      .train = malloc(sizeof(double) * (size_t)rows), .test = malloc(sizeof(double) * (size_t)rows),
+      .gaussian = malloc(sizeof(double) * (size_t)rows), .C = malloc(sizeof(double) * rows_squared * kk),
+      .R = malloc(sizeof(double) * rows_squared * kk)};
+  out->test_loss_gaussian = calloc((size_t)rows, sizeof(double));
+  out->test_loss_gaussian_se = calloc((size_t)rows, sizeof(double));
+  dmft_test_loss_t *rule = NULL;
+  if (!r || !values.M || !values.Q || !values.train || !values.test || !values.gaussian || !values.C || !values.R ||
+      !out->test_loss_gaussian || !out->test_loss_gaussian_se || allocate_state(&s, rows) != DMFT_OK ||
+      dmft_test_loss_create(&problem->model, problem->teacher_var, problem->seed, 999, &rule) != DMFT_OK)
+    status = DMFT_ENOMEM;
+  /* The response columns: rows at a quarter and at half of the horizon. */
+  for (int c = 0; c < DMFT_RESPONSE_COLUMNS; c++) out->response_rows[c] = rows > 0 ? (rows - 1) * (c + 1) / 4 : 0;
+  if (r) {
+    r->groups = options->seeds;
+    r->rows_done = rows;
+  }
+
+  const long total_steps = r ? lround(r->t[rows - 1] / s.step_time) : 0;
   for (int seed = 0; status == DMFT_OK && seed < options->seeds; seed++) {
-    draw_instance(&s, seed);
+    draw_instance(&s, problem, seed);
     for (long i = 0; i < s.n; i++) s.order[i] = i;
+    for (size_t i = 0; i < rows_squared * kk; i++) values.R[i] = NAN;
     dmft_rng_t rng;
-    dmft_rng_seed(&rng, problem->seed, 1000 + (uint64_t)seed, 0, STREAM_BATCHES);
+    dmft_rng_seed(&rng, problem->seed, 1000 + (uint64_t)seed, 0, STREAM_STEPS);
     long done_steps = 0;
     for (long row = 0; row < rows; row++) {
-      const long grid_step = row * every < steps ? row * every : steps;
-      const double target = (double)grid_step * problem->dt;
-      if (options->algorithm == DMFT_SIMULATE_SGD) {
-        const long target_steps = lround(target / sgd_step_time);
-        for (; done_steps < target_steps; done_steps++) batch_step(&s, &rng, batch, sgd_step_time);
-        r->t[row] = (double)done_steps * sgd_step_time;
-      } else {
-        for (; done_steps < grid_step; done_steps++) dense_step(&s, &rng, options->algorithm, problem->dt);
-        r->t[row] = target;
+      /* Mini-batch steps are finer than dt: a row is recorded at the step nearest its time. */
+      const long target = lround(r->t[row] / s.step_time);
+      for (; done_steps < target; done_steps++) {
+        step_all(&s, &rng);
+        for (int c = 1; c < copies_wanted(options); c++)
+          if (!s.started[c] && done_steps == lround(r->t[out->response_rows[c - 1]] / s.step_time)) start_copy(&s, c);
       }
-      record(&s, row, M, Q, train);
+      r->t[row] = (double)done_steps * s.step_time;
+      record_row(&s, rule, row, &values, out->response_rows, rows);
+      if (progress) progress(((double)seed + (double)done_steps / (double)(total_steps > 0 ? total_steps : 1)) / options->seeds, user);
     }
-    accumulate(r->M, r->M_se, M, rows * k * kstar);
-    accumulate(r->Q, r->Q_se, Q, rows * k * k);
-    accumulate(r->train_loss, r->train_loss_se, train, rows);
+    two_time_correlation(&s, rows, values.C);
+    accumulate(r->M, r->M_se, values.M, rows * (long)kks);
+    accumulate(r->Q, r->Q_se, values.Q, rows * (long)kk);
+    accumulate(r->train_loss, r->train_loss_se, values.train, rows);
+    accumulate(r->test_loss, r->test_loss_se, values.test, rows);
+    accumulate(out->test_loss_gaussian, out->test_loss_gaussian_se, values.gaussian, rows);
+    accumulate(r->C, r->C_se, values.C, (long)(rows_squared * kk));
+    accumulate(r->R, r->R_se, values.R, (long)(rows_squared * kk));
   }
   if (status == DMFT_OK) {
-    finish_mean(r->M, r->M_se, rows * k * kstar, options->seeds);
-    finish_mean(r->Q, r->Q_se, rows * k * k, options->seeds);
-    finish_mean(r->train_loss, r->train_loss_se, rows, options->seeds);
+    finish(r->M, r->M_se, rows * (long)kks, options->seeds);
+    finish(r->Q, r->Q_se, rows * (long)kk, options->seeds);
+    finish(r->train_loss, r->train_loss_se, rows, options->seeds);
+    finish(r->test_loss, r->test_loss_se, rows, options->seeds);
+    finish(out->test_loss_gaussian, out->test_loss_gaussian_se, rows, options->seeds);
+    finish(r->C, r->C_se, (long)(rows_squared * kk), options->seeds);
+    finish(r->R, r->R_se, (long)(rows_squared * kk), options->seeds);
+    *result = out;
   } else {
-    dmft_simulation_free(result);
     snprintf(message, message_size, "%s", dmft_strerror(status));
+    dmft_simulation_free(&out);
   }
-  free_simulation(&s);
-  free(M);
-  free(Q);
-  free(train);
+  dmft_test_loss_free(&rule);
+  free_state(&s);
+  free(values.M);
+  free(values.Q);
+  free(values.train);
+  free(values.test);
+  free(values.gaussian);
+  free(values.C);
+  free(values.R);
   return status;
 }

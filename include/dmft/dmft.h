@@ -8,6 +8,7 @@
 #include "dmft/rng.h"
 #include "dmft/solver.h"
 #include "dmft/status.h"
+#include "dmft/test_loss.h"
 
 const char *dmft_version(void);
 

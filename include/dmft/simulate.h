@@ -7,39 +7,59 @@
  *              at the same dt describes it exactly as n grows);
  *   sme        every sample with weight kappa dt + sqrt(kappa dt) N(0,1) each step;
  *   gd         full-batch gradient descent with step eta dt.
- * Observables per seed: M = theta^T theta* / d, Q = theta^T theta / d and the train loss; the
- * mean over seeds and its standard error (sd / sqrt(seeds)). */
+ *
+ * Observables per seed, on the solver's output grid: M = theta^T theta* / d, Q = theta^T theta / d,
+ * the whole C(t_i, t_j) = theta_i^T theta_j / d, the train loss, the test loss on a fresh test set
+ * of n samples and by the Gaussian formula from (Q, M), and R(t, s) at DMFT_RESPONSE_COLUMNS
+ * times s by a small-kick experiment: a copy of the run gets theta += eps v (v Rademacher, eps
+ * 1e-3) right after step s and shares every random draw after it, and
+ * R(t, s) = (theta'_t - theta_t)^T v / (eps d). The result has the solver's layout, with the seeds
+ * in place of the replica groups (mean and sd / sqrt(seeds)); unmeasured R columns are NaN. */
 #ifndef DMFT_SIMULATE_H
 #define DMFT_SIMULATE_H
 
 #include <stddef.h>
 
 #include "dmft/problem.h"
+#include "dmft/solver.h"
 
 typedef enum { DMFT_SIMULATE_SGD, DMFT_SIMULATE_EXTENSIVE, DMFT_SIMULATE_SME, DMFT_SIMULATE_GD } dmft_algorithm_t;
 
+#define DMFT_RESPONSE_COLUMNS 2
+#define DMFT_RESPONSE_KICK 1e-3
+
 typedef struct {
   dmft_algorithm_t algorithm;
-  long n;       /* samples; d = round(n / gamma) */
-  int seeds;    /* independent data sets and runs */
-  double alpha; /* sgd: batch size round(kappa n^alpha) */
+  long n;         /* samples; d = round(n / gamma) */
+  int seeds;      /* independent data sets and runs */
+  double alpha;   /* sgd: batch size round(kappa n^alpha) */
+  double max_mem; /* bytes the simulation may hold; 0: 85% of the machine's memory */
+  int skip_responses; /* no kicked copies: R stays NaN, and the run costs a third */
 } dmft_simulation_options_t;
 
 typedef struct {
-  int k, kstar;
-  long rows;
-  double *t;                          /* [rows] time actually reached (sgd: nearest step) */
-  double *M, *M_se;                   /* [rows][k][kstar] */
-  double *Q, *Q_se;                   /* [rows][k][k] */
-  double *train_loss, *train_loss_se; /* [rows] */
+  dmft_result_t *result;        /* solver layout; groups = seeds */
+  double *test_loss_gaussian;   /* [rows] from (Q, M) by the Gaussian formula */
+  double *test_loss_gaussian_se;
+  long response_rows[DMFT_RESPONSE_COLUMNS]; /* output rows s whose R(., s) was measured */
+  long n, d, batch;
+  double step_time;             /* time per step of the simulated algorithm */
 } dmft_simulation_t;
 
-/* Bytes the simulator holds (the data matrix dominates). */
+const char *dmft_algorithm_name(dmft_algorithm_t algorithm);
+/* The algorithm a noise module's DMFT describes: poisson -> sgd, bernoulli -> extensive,
+ * gauss -> sme, flow -> gd. */
+dmft_algorithm_t dmft_algorithm_for_noise(const dmft_noise_type_t *noise);
+/* 0 and *algorithm set, or -1 for an unknown name. */
+int dmft_algorithm_find(const char *name, dmft_algorithm_t *algorithm);
+
+/* Bytes the simulator holds (the training and test data matrices dominate). */
 double dmft_simulation_bytes(const dmft_problem_t *problem, const dmft_simulation_options_t *options);
-/* Runs the simulation on the solver's output grid. DMFT_EINVAL with a message for options out
- * of range or a memory need beyond the machine. */
-int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t *options, dmft_simulation_t **result,
-                  char *message, size_t message_size);
-void dmft_simulation_free(dmft_simulation_t **result);
+/* Runs the simulation on the solver's output grid. DMFT_EINVAL with a one-line message naming
+ * the option for options out of range or a memory need beyond the limit. `progress` as in
+ * dmft_solve. */
+int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t *options, dmft_progress_fn progress,
+                  void *user, dmft_simulation_t **simulation, char *message, size_t message_size);
+void dmft_simulation_free(dmft_simulation_t **simulation);
 
 #endif

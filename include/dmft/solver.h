@@ -35,6 +35,9 @@ typedef void (*dmft_progress_fn)(double fraction, void *user);
 
 /* Solves a checked problem. On DMFT_EDIVERGED the result holds the rows computed before. */
 int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result);
+/* A zeroed result on the problem's output grid (step, t filled; groups, rows as the solver
+ * uses them), for code that fills the same layout, like the finite-n simulator. */
+dmft_result_t *dmft_result_alloc(const dmft_problem_t *problem);
 void dmft_result_free(dmft_result_t **result);
 
 #endif

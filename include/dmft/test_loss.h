@@ -2,7 +2,8 @@
  * [[Q, M], [M^T, teacher_var I]] and eps the label noise: a deterministic tensor Gauss–Hermite
  * quadrature while the dimension k + k* (+1 with label noise) is at most 6, plain Monte Carlo
  * beyond. The sign teacher's label flips are averaged exactly. Quadrature nodes per dimension
- * fall with the dimension so that a rule has at most about 15000 points. */
+ * fall with the dimension so that a rule has at most about 15000 points. The solver uses it
+ * per replica group; the simulator for its Gaussian-formula test loss. */
 #ifndef DMFT_TEST_LOSS_H
 #define DMFT_TEST_LOSS_H
 
@@ -13,13 +14,13 @@
 #define DMFT_TEST_LOSS_MAX_QUADRATURE_DIMENSION 6
 #define DMFT_TEST_LOSS_MONTE_CARLO_POINTS 100000
 
-typedef struct dmft__test_loss dmft__test_loss_t;
+typedef struct dmft_test_loss dmft_test_loss_t;
 
 /* `seed` and `stream` key the Monte Carlo points (distinct per replica group, so that their
  * error enters the standard error). */
-int dmft__test_loss_create(const dmft_model_t *model, double teacher_var, uint64_t seed, uint64_t stream,
-                           dmft__test_loss_t **rule);
-double dmft__test_loss_evaluate(dmft__test_loss_t *rule, const double *Q, const double *M);
-void dmft__test_loss_free(dmft__test_loss_t **rule);
+int dmft_test_loss_create(const dmft_model_t *model, double teacher_var, uint64_t seed, uint64_t stream,
+                           dmft_test_loss_t **rule);
+double dmft_test_loss_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M);
+void dmft_test_loss_free(dmft_test_loss_t **rule);
 
 #endif
