@@ -1,7 +1,6 @@
 /* dmft solve: read options, check them all before anything runs, solve, write PREFIX.h5 and
  * PREFIX.csv. Bad input writes nothing; a divergence writes the rows before it and exits 3. */
 #define _POSIX_C_SOURCE 200809L
-#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,28 +15,17 @@ static const char *const solve_summary =
     "for a multi-index model, and write the learning curves, overlaps and two-time kernels with their\n"
     "standard errors to PREFIX.csv and PREFIX.h5.";
 
-static int output_directory_is_writable(const char *prefix, char *message, size_t size) {
-  char copy[4200];
-  snprintf(copy, sizeof copy, "%s", prefix);
-  const char *directory = dirname(copy);
-  if (access(directory, W_OK) != 0) {
-    snprintf(message, size, "--out: cannot write in directory '%s' (it does not exist or is not writable)", directory);
-    return 0;
-  }
-  return 1;
-}
-
 int cli_solve(int argc, char **argv) {
-  cli_solve_options_t options;
-  cli_solve_options_defaults(&options);
+  cli_options_t options;
+  cli_options_defaults(&options, CLI_SOLVE);
   char message[1024] = "";
   const int parsed = cli_options_parse(&options, argc, argv, message, sizeof message);
   if (parsed == 1) {
-    cli_options_print_help("solve", solve_summary);
+    cli_options_print_help(CLI_SOLVE, solve_summary);
     return 0;
   }
   if (parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
-      !output_directory_is_writable(options.out_prefix, message, sizeof message)) {
+      !cli_output_directory_is_writable("--out", options.out_prefix, message, sizeof message)) {
     fprintf(stderr, "dmft solve: %s\n", message);
     return 2;
   }
@@ -56,7 +44,7 @@ int cli_solve(int argc, char **argv) {
   snprintf(csv_path, sizeof csv_path, "%s.csv", options.out_prefix);
   snprintf(h5_path, sizeof h5_path, "%s.h5", options.out_prefix);
   const int written = cli_write_csv(csv_path, &options.problem, result) == DMFT_OK &&
-                      cli_write_hdf5(h5_path, &options.problem, result) == DMFT_OK;
+                      cli_write_hdf5(h5_path, &options.problem, result, NULL) == DMFT_OK;
   const double seconds = cli_seconds_now() - progress.started;
   int exit_status = 0;
   if (!written) {

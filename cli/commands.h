@@ -5,5 +5,7 @@
 
 int cli_solve(int argc, char **argv);
 int cli_list(int argc, char **argv);
+int cli_simulate(int argc, char **argv);
+int cli_validate(int argc, char **argv);
 
 #endif

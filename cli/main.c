@@ -11,6 +11,8 @@ static void print_usage(FILE *stream) {
          "models, from the dynamical mean-field equations.\n\n"
          "commands:\n"
          "  solve     solve the DMFT equations and write PREFIX.csv and PREFIX.h5\n"
+         "  simulate  run the real algorithm at finite n and write the same observables\n"
+         "  validate  compare solve with simulate over several n: PASS or FAIL, and a report\n"
          "  list      list the built-in models and noise modules\n\n"
          "  dmft COMMAND --help   options of a command\n"
          "  dmft --version        the version\n");
@@ -31,6 +33,8 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "solve") == 0) return cli_solve(argc - 2, argv + 2);
   if (strcmp(argv[1], "list") == 0) return cli_list(argc - 2, argv + 2);
-  fprintf(stderr, "dmft: unknown command '%s' (accepted: solve, list; see dmft --help)\n", argv[1]);
+  if (strcmp(argv[1], "simulate") == 0) return cli_simulate(argc - 2, argv + 2);
+  if (strcmp(argv[1], "validate") == 0) return cli_validate(argc - 2, argv + 2);
+  fprintf(stderr, "dmft: unknown command '%s' (accepted: solve, simulate, validate, list; see dmft --help)\n", argv[1]);
   return 2;
 }

@@ -9,41 +9,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { KIND_NUMBER, KIND_INTEGER, KIND_NAME, KIND_TEXT, KIND_FLAG } option_kind_t;
+typedef enum { KIND_NUMBER, KIND_INTEGER, KIND_NAME, KIND_TEXT, KIND_FLAG, KIND_SIZES } option_kind_t;
 
 typedef struct {
   const char *name;
   option_kind_t kind;
   const char *metavar;
   const char *help;
+  unsigned commands; /* CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE */
 } option_spec_t;
 
+#define ALL (CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE)
+#define SIMULATING (CLI_SIMULATE | CLI_VALIDATE)
+
 static const option_spec_t specs[] = {
-    {"loss", KIND_NAME, "NAME", "loss on the prediction: squared | huber | logistic"},
-    {"huber-delta", KIND_NUMBER, "C", "Huber threshold c > 0"},
-    {"activation", KIND_NAME, "NAME", "student activation: linear | tanh | erf | relu"},
-    {"teacher", KIND_NAME, "NAME", "teacher: linear | tanh | relu | sign"},
-    {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)"},
-    {"flip-prob", KIND_NUMBER, "P", "sign teacher: probability in [0, 0.5] of flipping a label"},
-    {"k", KIND_INTEGER, "K", "student width (committee of K units), 1..16"},
-    {"kstar", KIND_INTEGER, "K", "teacher width, 1..16"},
-    {"gamma", KIND_NUMBER, "G", "sample ratio n/d > 0"},
-    {"eta", KIND_NUMBER, "E", "limiting learning rate etabar > 0"},
-    {"kappa", KIND_NUMBER, "K", "limiting batch rate kappabar > 0 (epochs = kappa t)"},
-    {"ridge", KIND_NUMBER, "L", "ridge regularization >= 0, r(theta) = L theta^2 / 2"},
-    {"theta0-var", KIND_NUMBER, "V", "variance of the random part of theta_0 (>= 0)"},
-    {"init-overlap", KIND_NUMBER, "M0", "theta_0 = M0 theta* + sqrt(V) g (needs k = kstar)"},
-    {"teacher-var", KIND_NUMBER, "V", "variance of the teacher's prior N(0, V I), > 0"},
-    {"tmax", KIND_NUMBER, "T", "final time > 0"},
-    {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax"},
-    {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD)"},
-    {"paths", KIND_INTEGER, "N", "number of sample paths (>= 1), split into up to 16 replica groups"},
-    {"seed", KIND_INTEGER, "S", "random seed (integer >= 0)"},
-    {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it"},
-    {"output-every", KIND_INTEGER, "N", "write every N-th step (default: at most 1001 rows)"},
-    {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv"},
-    {"config", KIND_TEXT, "FILE", "read options from an INI file; the command line overrides it"},
-    {"quiet", KIND_FLAG, "", "no progress bar, no summary"},
+    {"loss", KIND_NAME, "NAME", "loss on the prediction: squared | huber | logistic", ALL},
+    {"huber-delta", KIND_NUMBER, "C", "Huber threshold c > 0", ALL},
+    {"activation", KIND_NAME, "NAME", "student activation: linear | tanh | erf | relu", ALL},
+    {"teacher", KIND_NAME, "NAME", "teacher: linear | tanh | relu | sign", ALL},
+    {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)", ALL},
+    {"flip-prob", KIND_NUMBER, "P", "sign teacher: probability in [0, 0.5] of flipping a label", ALL},
+    {"k", KIND_INTEGER, "K", "student width (committee of K units), 1..16", ALL},
+    {"kstar", KIND_INTEGER, "K", "teacher width, 1..16", ALL},
+    {"gamma", KIND_NUMBER, "G", "sample ratio n/d > 0", ALL},
+    {"eta", KIND_NUMBER, "E", "limiting learning rate etabar > 0", ALL},
+    {"kappa", KIND_NUMBER, "K", "limiting batch rate kappabar > 0 (epochs = kappa t)", ALL},
+    {"ridge", KIND_NUMBER, "L", "ridge regularization >= 0, r(theta) = L theta^2 / 2", ALL},
+    {"theta0-var", KIND_NUMBER, "V", "variance of the random part of theta_0 (>= 0)", ALL},
+    {"init-overlap", KIND_NUMBER, "M0", "theta_0 = M0 theta* + sqrt(V) g (needs k = kstar)", ALL},
+    {"teacher-var", KIND_NUMBER, "V", "variance of the teacher's prior N(0, V I), > 0", ALL},
+    {"tmax", KIND_NUMBER, "T", "final time > 0", ALL},
+    {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax", ALL},
+    {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD)", ALL},
+    {"paths", KIND_INTEGER, "N", "number of sample paths (>= 1), split into up to 16 replica groups", ALL},
+    {"seed", KIND_INTEGER, "S", "random seed (integer >= 0)", ALL},
+    {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it", ALL},
+    {"output-every", KIND_INTEGER, "N", "write every N-th step (default: at most 1001 rows)", ALL},
+    {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv", ALL},
+    {"config", KIND_TEXT, "FILE", "read options from an INI file; the command line overrides it", ALL},
+    {"quiet", KIND_FLAG, "", "no progress bar, no summary", ALL},
+    {"n", KIND_SIZES, "N[,N...]", "samples of the simulation (validate: a list of sizes; d = n / gamma)", SIMULATING},
+    {"seeds", KIND_INTEGER, "S", "independent simulated data sets and runs per size, >= 1", SIMULATING},
+    {"alpha", KIND_NUMBER, "A", "mini-batch SGD: batches of round(kappa n^A), A in [0, 1)", SIMULATING},
+    {"simulate", KIND_NAME, "NAME", "simulated algorithm: sgd | extensive | sme | gd (default: the one --noise describes)", SIMULATING},
+    {"max-mem", KIND_NUMBER, "GIB", "memory the simulation may hold, in GiB (default: 85% of the machine)", SIMULATING},
+    {"report", KIND_TEXT, "DIR", "write DIR/index.html (plots) and DIR/report.md", CLI_VALIDATE},
+    {"tolerance", KIND_NUMBER, "Z", "largest |deviation| allowed, in combined standard errors (default: Bonferroni, 1%)", CLI_VALIDATE},
+    {"suite", KIND_NAME, "NAME", "run a ready study instead of one configuration: paper", CLI_VALIDATE},
 };
 
 static const option_spec_t *find_spec(const char *name) {
@@ -52,15 +64,57 @@ static const option_spec_t *find_spec(const char *name) {
   return NULL;
 }
 
-void cli_solve_options_defaults(cli_solve_options_t *options) {
-  memset(options, 0, sizeof *options);
-  dmft_problem_set_defaults(&options->problem);
-  options->out_prefix = "dmft-run";
+static const char *command_name(cli_command_t command) {
+  return command == CLI_SOLVE ? "solve" : command == CLI_SIMULATE ? "simulate" : "validate";
 }
 
-int cli_option_is_flag(const char *name) {
+void cli_options_defaults(cli_options_t *options, cli_command_t command) {
+  memset(options, 0, sizeof *options);
+  options->command = command;
+  dmft_problem_set_defaults(&options->problem);
+  options->out_prefix = command == CLI_SOLVE ? "dmft-run" : "dmft-simulation";
+  options->seeds = 8;
+  options->alpha = 0.5;
+  if (command == CLI_VALIDATE) {
+    const long sizes[] = {2000, 4000, 8000};
+    memcpy(options->sizes, sizes, sizeof sizes);
+    options->size_count = 3;
+  } else {
+    options->sizes[0] = 4000;
+    options->size_count = 1;
+  }
+}
+
+int cli_option_is_flag(cli_command_t command, const char *name) {
   const option_spec_t *spec = find_spec(name);
-  return spec ? spec->kind == KIND_FLAG : -1;
+  return spec && (spec->commands & command) ? spec->kind == KIND_FLAG : -1;
+}
+
+/* "2000,4000,8000" into sizes; 0 or 2 with a message. */
+static int set_sizes(cli_options_t *options, const char *value, char *message, size_t size) {
+  const int single = options->command == CLI_SIMULATE;
+  int count = 0;
+  const char *cursor = value;
+  while (*cursor) {
+    char *end = NULL;
+    errno = 0;
+    const long long parsed = strtoll(cursor, &end, 10);
+    if (end == cursor || errno == ERANGE || parsed < 10 || parsed > 100000000 || (*end != ',' && *end != '\0') ||
+        count == CLI_MAX_SIZES || (single && count == 1)) {
+      snprintf(message, size, "--n must be %s from 10 to 1e8 (got '%s')",
+               single ? "one integer" : "a comma-separated list of at most 12 integers", value);
+      return 2;
+    }
+    options->sizes[count++] = (long)parsed;
+    cursor = *end == ',' ? end + 1 : end;
+  }
+  if (count == 0) {
+    snprintf(message, size, "--n needs at least one size (got '%s')", value);
+    return 2;
+  }
+  options->size_count = count;
+  options->sizes_given = 1;
+  return 0;
 }
 
 static int parse_number(const char *text, double *value) {
@@ -85,7 +139,7 @@ static int parse_integer(const char *text, long long *value) {
   return 1;
 }
 
-static int set_name(cli_solve_options_t *options, const char *name, const char *value, char *message, size_t size) {
+static int set_name(cli_options_t *options, const char *name, const char *value, char *message, size_t size) {
   dmft_model_t *model = &options->problem.model;
   if (strcmp(name, "loss") == 0 && dmft_loss_find(value)) {
     model->loss = dmft_loss_find(value);
@@ -103,13 +157,24 @@ static int set_name(cli_solve_options_t *options, const char *name, const char *
     options->problem.noise = dmft_noise_find(value);
     return 0;
   }
+  if (strcmp(name, "simulate") == 0 && dmft_algorithm_find(value, &options->algorithm) == 0) {
+    options->algorithm_given = 1;
+    return 0;
+  }
+  if (strcmp(name, "suite") == 0 && strcmp(value, "paper") == 0) {
+    options->suite = "paper";
+    return 0;
+  }
   snprintf(message, size, "--%s must be one of %s (got '%s')", name, find_spec(name)->help + strcspn(find_spec(name)->help, ":") + 2,
            value);
   return 2;
 }
 
-static int set_number(cli_solve_options_t *options, const char *name, double value) {
+static int set_number(cli_options_t *options, const char *name, double value) {
   dmft_problem_t *p = &options->problem;
+  if (strcmp(name, "alpha") == 0) options->alpha = value;
+  if (strcmp(name, "max-mem") == 0) options->max_mem_gib = value;
+  if (strcmp(name, "tolerance") == 0) options->tolerance = value;
   struct {
     const char *name;
     double *target;
@@ -129,7 +194,7 @@ static int set_number(cli_solve_options_t *options, const char *name, double val
   return 0;
 }
 
-static int set_integer(cli_solve_options_t *options, const char *name, long long value, char *message, size_t size) {
+static int set_integer(cli_options_t *options, const char *name, long long value, char *message, size_t size) {
   dmft_problem_t *p = &options->problem;
   const long long limit = 1000000000000LL;
   if (strcmp(name, "seed") == 0) {
@@ -149,7 +214,14 @@ static int set_integer(cli_solve_options_t *options, const char *name, long long
     snprintf(message, size, "--%s is out of range: %s (got %lld)", name, find_spec(name)->help, value);
     return 2;
   }
-  if (strcmp(name, "k") == 0) p->model.k = (int)value;
+  if (strcmp(name, "seeds") == 0) {
+    if (value < 1 || value > 100000) {
+      snprintf(message, size, "--seeds must be an integer from 1 to 100000 (got %lld)", value);
+      return 2;
+    }
+    options->seeds = (int)value;
+    options->seeds_given = 1;
+  } else if (strcmp(name, "k") == 0) p->model.k = (int)value;
   else if (strcmp(name, "kstar") == 0) p->model.kstar = (int)value;
   else if (strcmp(name, "paths") == 0) p->paths = (long)value;
   else if (strcmp(name, "threads") == 0) p->threads = (int)value;
@@ -163,13 +235,16 @@ static int set_integer(cli_solve_options_t *options, const char *name, long long
   return 0;
 }
 
-int cli_option_set(cli_solve_options_t *options, const char *name, const char *value, char *message, size_t size) {
+int cli_option_set(cli_options_t *options, const char *name, const char *value, char *message, size_t size) {
   const option_spec_t *spec = find_spec(name);
-  if (!spec) {
-    snprintf(message, size, "unknown option --%s (see dmft solve --help)", name);
+  if (!spec || !(spec->commands & options->command)) {
+    snprintf(message, size, "unknown option --%s for dmft %s (see dmft %s --help)", name, command_name(options->command),
+             command_name(options->command));
     return 2;
   }
   switch (spec->kind) {
+    case KIND_SIZES:
+      return set_sizes(options, value, message, size);
     case KIND_NAME:
       return set_name(options, name, value, message, size);
     case KIND_NUMBER: {
@@ -194,13 +269,16 @@ int cli_option_set(cli_solve_options_t *options, const char *name, const char *v
         snprintf(message, size, "--%s needs a non-empty value", name);
         return 2;
       }
+      if (strlen(value) >= sizeof options->out_storage - 64) {
+        snprintf(message, size, "--%s is too long (at most %zu characters)", name, sizeof options->out_storage - 64);
+        return 2;
+      }
       if (strcmp(name, "out") == 0) {
-        if (strlen(value) >= sizeof options->out_storage - 16) {
-          snprintf(message, size, "--out: the prefix is too long (at most %zu characters)", sizeof options->out_storage - 16);
-          return 2;
-        }
         strcpy(options->out_storage, value);
         options->out_prefix = options->out_storage;
+      } else if (strcmp(name, "report") == 0) {
+        strcpy(options->report_storage, value);
+        options->report_dir = options->report_storage;
       }
       return 0;
     case KIND_FLAG: {
@@ -217,7 +295,7 @@ int cli_option_set(cli_solve_options_t *options, const char *name, const char *v
 }
 
 typedef struct {
-  cli_solve_options_t *options;
+  cli_options_t *options;
   const char *path;
   char *message;
   size_t size;
@@ -242,12 +320,19 @@ static int on_config_entry(void *user, const char *section, const char *name, co
   for (char *c = key; *c; c++)
     if (*c == '_') *c = '-';
   char inner[512];
-  if (section[0] != '\0' && strcmp(section, "solve") != 0) {
-    snprintf(reader->message, reader->size, "--config %s line %d: section [%s] is not known (use [solve] or none)",
-             reader->path, line, section);
+  if (section[0] != '\0' && strcmp(section, "solve") != 0 && strcmp(section, "simulate") != 0 &&
+      strcmp(section, "validate") != 0) {
+    snprintf(reader->message, reader->size,
+             "--config %s line %d: section [%s] is not known (use [solve], [simulate], [validate] or none)", reader->path,
+             line, section);
     reader->status = 2;
     return 0;
   }
+  /* A section of another command holds options for that command: skip what this one lacks. */
+  const option_spec_t *spec = find_spec(key);
+  if (section[0] != '\0' && strcmp(section, command_name(reader->options->command)) != 0 && spec &&
+      !(spec->commands & reader->options->command))
+    return 1;
   if (strcmp(key, "config") == 0) {
     snprintf(reader->message, reader->size, "--config %s line %d: a config file cannot name another one", reader->path, line);
     reader->status = 2;
@@ -261,7 +346,7 @@ static int on_config_entry(void *user, const char *section, const char *name, co
   return 1;
 }
 
-int cli_options_read_config(cli_solve_options_t *options, const char *path, char *message, size_t size) {
+int cli_options_read_config(cli_options_t *options, const char *path, char *message, size_t size) {
   config_reader_t reader = {options, path, message, size, 0, fopen(path, "r"), 0};
   if (!reader.file) {
     snprintf(message, size, "--config: cannot open '%s'", path);
@@ -278,8 +363,8 @@ int cli_options_read_config(cli_solve_options_t *options, const char *path, char
 }
 
 /* Splits "--name=value" or "--name value"; returns the option name in `name`. */
-static int next_option(int argc, char **argv, int *index, char *name, size_t name_size, const char **value,
-                       char *message, size_t size) {
+static int next_option(cli_command_t command, int argc, char **argv, int *index, char *name, size_t name_size,
+                       const char **value, char *message, size_t size) {
   const char *arg = argv[*index];
   if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
     snprintf(message, size, "unexpected argument '%s' (options look like --name value; see --help)", arg);
@@ -293,9 +378,10 @@ static int next_option(int argc, char **argv, int *index, char *name, size_t nam
   }
   memcpy(name, arg + 2, length);
   name[length] = '\0';
-  const int flag = cli_option_is_flag(name);
+  const int flag = cli_option_is_flag(command, name);
   if (flag < 0 && strcmp(name, "help") != 0) {
-    snprintf(message, size, "unknown option --%s (see --help)", name);
+    snprintf(message, size, "unknown option --%s for dmft %s (see dmft %s --help)", name, command_name(command),
+             command_name(command));
     return 2;
   }
   if (flag == 1 || strcmp(name, "help") == 0) {
@@ -311,40 +397,60 @@ static int next_option(int argc, char **argv, int *index, char *name, size_t nam
   return 0;
 }
 
-int cli_options_parse(cli_solve_options_t *options, int argc, char **argv, char *message, size_t size) {
+int cli_options_parse(cli_options_t *options, int argc, char **argv, char *message, size_t size) {
   char name[64];
   const char *value;
   /* First pass: --help and --config, so the file is read before the command line overrides it. */
   for (int i = 0; i < argc; i++) {
-    if (next_option(argc, argv, &i, name, sizeof name, &value, message, size) != 0) return 2;
+    if (next_option(options->command, argc, argv, &i, name, sizeof name, &value, message, size) != 0) return 2;
     if (strcmp(name, "help") == 0) return 1;
     if (strcmp(name, "config") == 0) options->config_path = value;
   }
   if (options->config_path && cli_options_read_config(options, options->config_path, message, size) != 0) return 2;
   for (int i = 0; i < argc; i++) {
-    next_option(argc, argv, &i, name, sizeof name, &value, message, size);
+    next_option(options->command, argc, argv, &i, name, sizeof name, &value, message, size);
     if (strcmp(name, "config") == 0) continue;
     if (cli_option_set(options, name, value, message, size) != 0) return 2;
   }
   return 0;
 }
 
-void cli_options_print_help(const char *command, const char *summary) {
-  cli_solve_options_t defaults;
-  cli_solve_options_defaults(&defaults);
+void cli_options_print_help(cli_command_t command, const char *summary) {
+  cli_options_t defaults;
+  cli_options_defaults(&defaults, command);
   const dmft_problem_t *p = &defaults.problem;
-  printf("usage: dmft %s [--option value ...]\n\n%s\n\noptions (defaults in brackets):\n", command, summary);
+  printf("usage: dmft %s [--option value ...]\n\n%s\n\noptions:\n", command_name(command), summary);
   for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+    if (!(specs[i].commands & command)) continue;
     char left[48];
     snprintf(left, sizeof left, "--%s %s", specs[i].name, specs[i].metavar);
     printf("  %-24s %s\n", left, specs[i].help);
   }
   printf("\ndefaults: --loss %s --activation %s --teacher %s --label-noise %g --k %d --kstar %d --gamma %g --eta %g\n"
-         "  --kappa %g --ridge %g --theta0-var %g --teacher-var %g --tmax %g --dt %g --noise %s --paths %ld --seed %llu\n"
-         "  --out %s\n",
+         "  --kappa %g --ridge %g --theta0-var %g --teacher-var %g --tmax %g --dt %g --noise %s --paths %ld --seed %llu\n",
          p->model.loss->name, p->model.activation->name, p->model.teacher->name, p->model.label_noise, p->model.k,
          p->model.kstar, p->gamma, p->eta, p->kappa, p->ridge, p->theta0_var, p->teacher_var, p->tmax, p->dt,
-         p->noise->name, p->paths, (unsigned long long)p->seed, defaults.out_prefix);
-  printf("\nA config file holds the same names without dashes, one 'name = value' a line.\n"
-         "Exit status: 0 done, 2 bad input (nothing written), 3 diverged (rows before the divergence written).\n");
+         p->noise->name, p->paths, (unsigned long long)p->seed);
+  if (command != CLI_SOLVE) {
+    printf("  --n ");
+    for (int i = 0; i < defaults.size_count; i++) printf("%s%ld", i ? "," : "", defaults.sizes[i]);
+    printf(" --seeds %d --alpha %g\n", defaults.seeds, defaults.alpha);
+  }
+  if (command != CLI_VALIDATE) printf("  --out %s\n", defaults.out_prefix);
+  printf("\nA config file holds the same names without dashes, one 'name = value' a line.\n");
+  if (command == CLI_VALIDATE)
+    printf("Exit status: 0 PASS, 1 FAIL, 2 bad input, 3 the solver diverged.\n");
+  else
+    printf("Exit status: 0 done, 2 bad input (nothing written), 3 diverged (rows before the divergence written).\n");
+}
+
+dmft_simulation_options_t cli_simulation_options(const cli_options_t *options, long n) {
+  const dmft_simulation_options_t simulation = {
+      .algorithm = options->algorithm_given ? options->algorithm : dmft_algorithm_for_noise(options->problem.noise),
+      .n = n,
+      .seeds = options->seeds,
+      .alpha = options->alpha,
+      .max_mem = options->max_mem_gib * 1073741824.0,
+  };
+  return simulation;
 }

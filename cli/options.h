@@ -1,5 +1,7 @@
-/* The options of `dmft solve`: one table drives the command-line parser, the INI config reader
- * and --help, so a name cannot mean one thing on the command line and another in a file. */
+/* The options of `dmft solve`, `dmft simulate` and `dmft validate`: one table drives the
+ * command-line parser, the INI config reader and --help, so a name cannot mean one thing on the
+ * command line and another in a file. The simulation options exist only on the commands that
+ * simulate. */
 #ifndef DMFT_CLI_OPTIONS_H
 #define DMFT_CLI_OPTIONS_H
 
@@ -7,30 +9,56 @@
 
 #include "dmft/problem.h"
 
+#include "dmft/simulate.h"
+
+typedef enum { CLI_SOLVE = 1, CLI_SIMULATE = 2, CLI_VALIDATE = 4 } cli_command_t;
+
+#define CLI_MAX_SIZES 12
+
 typedef struct {
+  cli_command_t command;
   dmft_problem_t problem;
   const char *out_prefix;
   const char *config_path;
   int quiet;
-  char out_storage[4096];
-} cli_solve_options_t;
+  /* simulate and validate */
+  long sizes[CLI_MAX_SIZES]; /* --n */
+  int size_count, sizes_given;
+  int seeds, seeds_given;
+  double alpha;
+  double max_mem_gib;
+  int algorithm_given;
+  dmft_algorithm_t algorithm;
+  /* validate */
+  const char *report_dir;
+  const char *suite;
+  double tolerance; /* 0: Bonferroni bound for a 1% family-wise error */
+  char out_storage[4096], report_storage[4096];
+} cli_options_t;
 
-void cli_solve_options_defaults(cli_solve_options_t *options);
+void cli_options_defaults(cli_options_t *options, cli_command_t command);
 
 /* Sets option `name` (without the leading dashes) from its text. Returns 0, or 2 with a
  * one-line message naming the option and what it accepts. */
-int cli_option_set(cli_solve_options_t *options, const char *name, const char *value, char *message, size_t size);
+int cli_option_set(cli_options_t *options, const char *name, const char *value, char *message, size_t size);
 
-/* Whether option `name` takes no value (a flag such as --quiet). -1 if there is no such option. */
-int cli_option_is_flag(const char *name);
+/* Whether option `name` takes no value (a flag such as --quiet). -1 if the command has no such
+ * option. */
+int cli_option_is_flag(cli_command_t command, const char *name);
 
-/* Reads an INI file of `name = value` lines (any section named "" or "solve"). */
-int cli_options_read_config(cli_solve_options_t *options, const char *path, char *message, size_t size);
+/* Reads an INI file of `name = value` lines (any section named "", "solve", "simulate" or
+ * "validate"; a command ignores the simulation keys it does not take only in another command's
+ * section). */
+int cli_options_read_config(cli_options_t *options, const char *path, char *message, size_t size);
 
 /* Parses argv (after the subcommand); a --config file is read first and the command line
  * overrides it. Returns 0, 1 if --help was given (help already printed), or 2 on bad input. */
-int cli_options_parse(cli_solve_options_t *options, int argc, char **argv, char *message, size_t size);
+int cli_options_parse(cli_options_t *options, int argc, char **argv, char *message, size_t size);
 
-void cli_options_print_help(const char *command, const char *summary);
+void cli_options_print_help(cli_command_t command, const char *summary);
+
+/* The simulation a parsed command line asks for, at size n: the algorithm --simulate names, or
+ * the one --noise describes. */
+dmft_simulation_options_t cli_simulation_options(const cli_options_t *options, long n);
 
 #endif

@@ -59,7 +59,22 @@ static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_r
   return s;
 }
 
-int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_result_t *r) {
+static herr_t write_simulation(hid_t file, const dmft_simulation_t *simulation) {
+  herr_t s = 0;
+  s |= set_string(file, "kind", "finite-n simulation");
+  s |= set_string(file, "algorithm", dmft_algorithm_name(simulation->algorithm));
+  const long integers[] = {simulation->n, simulation->d, simulation->batch};
+  const char *names[] = {"n", "d", "batch"};
+  for (size_t i = 0; i < 3; i++) s |= set_scalar(file, names[i], H5T_NATIVE_LONG, &integers[i]);
+  s |= set_scalar(file, "step_time", H5T_NATIVE_DOUBLE, &simulation->step_time);
+  const hsize_t rows[1] = {(hsize_t)simulation->result->rows_done};
+  s |= write_dataset(file, "test_loss_gaussian", 1, rows, simulation->test_loss_gaussian);
+  s |= write_dataset(file, "test_loss_gaussian_se", 1, rows, simulation->test_loss_gaussian_se);
+  return s;
+}
+
+int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_result_t *r,
+                   const dmft_simulation_t *simulation) {
   char temporary[4200];
   snprintf(temporary, sizeof temporary, "%s.partial-%ld", path, (long)getpid());
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -100,6 +115,7 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
   if (!corner) s = -1;
   free(corner);
   s |= write_attributes(file, problem, r);
+  s |= simulation ? write_simulation(file, simulation) : set_string(file, "kind", "dmft solution");
   s |= H5Fclose(file);
   if (s < 0 || rename(temporary, path) != 0) {
     remove(temporary);

@@ -4,9 +4,17 @@
 #ifndef DMFT_CLI_WRITERS_H
 #define DMFT_CLI_WRITERS_H
 
+#include <stddef.h>
+
 #include "dmft/dmft.h"
+#include "dmft/simulate.h"
 
 int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_result_t *result);
-int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_result_t *result);
+/* `simulation` (or NULL for a solve) adds the simulation's size, seeds, algorithm and its
+ * Gaussian-formula test loss. */
+int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_result_t *result,
+                   const dmft_simulation_t *simulation);
+/* Whether the directory of `path` exists and is writable; else a message naming `option`. */
+int cli_output_directory_is_writable(const char *option, const char *path, char *message, size_t size);
 
 #endif

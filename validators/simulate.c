@@ -293,7 +293,8 @@ static void finish(double *mean, double *se, long n, int seeds) {
   }
 }
 
-static int check_options(const dmft_problem_t *problem, const dmft_simulation_options_t *options, char *message, size_t size) {
+int dmft_simulation_check(const dmft_problem_t *problem, const dmft_simulation_options_t *options, char *message,
+                          size_t size) {
   if (options->n < 10 || options->n > 100000000) {
     snprintf(message, size, "--n must be an integer from 10 to 1e8 (got %ld)", options->n);
     return DMFT_EINVAL;
@@ -352,7 +353,7 @@ static int allocate_state(simulation_t *s, long rows) {
 int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t *options, dmft_progress_fn progress,
                   void *user, dmft_simulation_t **result, char *message, size_t message_size) {
   *result = NULL;
-  int status = check_options(problem, options, message, message_size);
+  int status = dmft_simulation_check(problem, options, message, message_size);
   if (status != DMFT_OK) return status;
   dmft_simulation_t *out = calloc(1, sizeof *out);
   if (!out) return DMFT_ENOMEM;
@@ -365,6 +366,7 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
   if (s.batch < 1) s.batch = 1;
   if (s.batch > s.n) s.batch = s.n;
   s.step_time = options->algorithm == DMFT_SIMULATE_SGD ? (double)s.batch / (problem->kappa * (double)s.n) : problem->dt;
+  out->algorithm = options->algorithm;
   out->n = s.n, out->d = s.d, out->batch = s.batch, out->step_time = s.step_time;
   const long rows = r ? r->rows : 0;
   const size_t kk = (size_t)(k * k), kks = (size_t)(k * kstar), rows_squared = (size_t)(rows * rows);

@@ -42,6 +42,7 @@ typedef struct {
   double *test_loss_gaussian;   /* [rows] from (Q, M) by the Gaussian formula */
   double *test_loss_gaussian_se;
   long response_rows[DMFT_RESPONSE_COLUMNS]; /* output rows s whose R(., s) was measured */
+  dmft_algorithm_t algorithm;
   long n, d, batch;
   double step_time;             /* time per step of the simulated algorithm */
 } dmft_simulation_t;
@@ -55,6 +56,10 @@ int dmft_algorithm_find(const char *name, dmft_algorithm_t *algorithm);
 
 /* Bytes the simulator holds (the training and test data matrices dominate). */
 double dmft_simulation_bytes(const dmft_problem_t *problem, const dmft_simulation_options_t *options);
+/* DMFT_OK, or DMFT_EINVAL with a one-line message naming the option: sizes, seeds, alpha, the
+ * memory limit, and a batch probability kappa dt <= 1 for the extensive variant. */
+int dmft_simulation_check(const dmft_problem_t *problem, const dmft_simulation_options_t *options, char *message,
+                          size_t size);
 /* Runs the simulation on the solver's output grid. DMFT_EINVAL with a one-line message naming
  * the option for options out of range or a memory need beyond the limit. `progress` as in
  * dmft_solve. */

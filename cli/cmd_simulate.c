@@ -1,0 +1,54 @@
+/* dmft simulate: the real algorithm at finite n, written in dmft solve's layout so that the two
+ * can be read, plotted and compared by the same code. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "options.h"
+#include "progress.h"
+#include "writers.h"
+
+static const char *const simulate_summary =
+    "Run the algorithm that --noise describes (poisson: mini-batch SGD at --alpha; bernoulli: each sample in\n"
+    "each batch with probability kappa dt; gauss: SME; flow: gradient descent), or the one --simulate names,\n"
+    "at finite n and d = n/gamma over --seeds data sets, and write the mean and standard error of M, Q, C, R\n"
+    "(kick experiment), train loss and test loss (fresh test set) to PREFIX.csv and PREFIX.h5.";
+
+int cli_simulate(int argc, char **argv) {
+  cli_options_t options;
+  cli_options_defaults(&options, CLI_SIMULATE);
+  char message[1024] = "";
+  const int parsed = cli_options_parse(&options, argc, argv, message, sizeof message);
+  if (parsed == 1) {
+    cli_options_print_help(CLI_SIMULATE, simulate_summary);
+    return 0;
+  }
+  const dmft_simulation_options_t simulation_options = cli_simulation_options(&options, options.sizes[0]);
+  dmft_simulation_t *simulation = NULL;
+  if (parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
+      !cli_output_directory_is_writable("--out", options.out_prefix, message, sizeof message)) {
+    fprintf(stderr, "dmft simulate: %s\n", message);
+    return 2;
+  }
+  cli_progress_t progress;
+  cli_progress_start(&progress, "dmft simulate", options.quiet);
+  const int status = dmft_simulate(&options.problem, &simulation_options, cli_progress_update, &progress, &simulation,
+                                   message, sizeof message);
+  cli_progress_finish(&progress);
+  if (status != DMFT_OK) {
+    fprintf(stderr, "dmft simulate: %s\n", message);
+    return 2;
+  }
+  char csv_path[4200], h5_path[4200];
+  snprintf(csv_path, sizeof csv_path, "%s.csv", options.out_prefix);
+  snprintf(h5_path, sizeof h5_path, "%s.h5", options.out_prefix);
+  const int written = cli_write_csv(csv_path, &options.problem, simulation->result) == DMFT_OK &&
+                      cli_write_hdf5(h5_path, &options.problem, simulation->result, simulation) == DMFT_OK;
+  if (!written) fprintf(stderr, "dmft simulate: could not write %s and %s\n", csv_path, h5_path);
+  else if (!options.quiet)
+    printf("dmft simulate: wrote %s and %s (%s, n = %ld, d = %ld, %d seeds, %.1f s)\n", csv_path, h5_path,
+           dmft_algorithm_name(simulation->algorithm), simulation->n, simulation->d, options.seeds,
+           cli_seconds_now() - progress.started);
+  dmft_simulation_free(&simulation);
+  return written ? 0 : 2;
+}

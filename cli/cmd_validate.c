@@ -1,0 +1,133 @@
+/* dmft validate: the solver against finite-n simulations of the algorithm it describes, over a
+ * list of sizes; a verdict, a finite-size fit, and a report. `--suite paper` runs the paper's
+ * three experiments (cli/suite_paper.c). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "options.h"
+#include "progress.h"
+#include "report.h"
+#include "validation.h"
+
+static const char *const validate_summary =
+    "Solve the DMFT equations and simulate the algorithm that --noise describes (or --simulate names) at each\n"
+    "size of --n with --seeds data sets; compare M, Q, train and test loss at every output time in combined\n"
+    "standard errors; fit the deviation against n; print PASS or FAIL. --report DIR writes DIR/index.html with\n"
+    "plots and DIR/report.md. --suite paper runs the paper's three experiments (into --report, default\n"
+    "paper-suite/).";
+
+void cli_validation_free(cli_validation_t *v) {
+  dmft_result_free(&v->solved);
+  for (int i = 0; i < v->count; i++) dmft_simulation_free(&v->simulations[i]);
+  v->count = 0;
+}
+
+int cli_validation_run(const cli_options_t *options, const dmft_problem_t *problem, const char *title,
+                       const char *report_dir, cli_validation_t *v, char *message, size_t size) {
+  memset(v, 0, sizeof *v);
+  /* Every step of the solution, so that it can be read at the simulated times (see dmft_compare). */
+  dmft_problem_t fine = *problem;
+  fine.output_every = 1;
+  cli_progress_t progress;
+  cli_progress_start(&progress, "dmft validate: solve", options->quiet);
+  int status = dmft_solve(&fine, cli_progress_update, &progress, &v->solved);
+  cli_progress_finish(&progress);
+  if (status == DMFT_EDIVERGED) {
+    snprintf(message, size, "the DMFT solution diverged at t = %g; nothing to validate", v->solved->diverged_at);
+    return 3;
+  }
+  if (status != DMFT_OK) {
+    snprintf(message, size, "%s", dmft_strerror(status));
+    return 2;
+  }
+  for (int i = 0; i < options->size_count; i++) {
+    dmft_simulation_options_t simulation = cli_simulation_options(options, options->sizes[i]);
+    simulation.skip_responses = 1; /* R is not compared: its kicked copies would triple the cost */
+    char label[64];
+    snprintf(label, sizeof label, "dmft validate: simulate n = %ld", options->sizes[i]);
+    cli_progress_start(&progress, label, options->quiet);
+    status = dmft_simulate(problem, &simulation, cli_progress_update, &progress, &v->simulations[i], message, size);
+    cli_progress_finish(&progress);
+    if (status != DMFT_OK) return 2;
+    v->count++;
+    dmft_compare(v->solved, v->simulations[i]->result, &v->comparisons[i]);
+  }
+  long comparisons = 0;
+  double deviations[CLI_MAX_SIZES];
+  v->largest_z = 0.0;
+  for (int i = 0; i < v->count; i++) {
+    comparisons += v->comparisons[i].comparisons;
+    deviations[i] = v->comparisons[i].rms_deviation;
+    v->largest_z = fmax(v->largest_z, v->comparisons[i].largest_z);
+  }
+  v->tolerance = options->tolerance > 0 ? options->tolerance : dmft_bonferroni_z(comparisons, 0.01);
+  v->slope = dmft_finite_size_slope(options->sizes, deviations, v->count);
+  v->pass = v->largest_z <= v->tolerance;
+  v->report = (cli_report_t){.title = title,
+                             .problem = problem,
+                             .solved = v->solved,
+                             .simulations = (const dmft_simulation_t *const *)v->simulations,
+                             .comparisons = v->comparisons,
+                             .count = v->count,
+                             .slope = v->slope,
+                             .tolerance = v->tolerance,
+                             .largest_z = v->largest_z,
+                             .pass = v->pass};
+  if (report_dir && cli_report_write(report_dir, &v->report, message, size) != 0) return 2;
+  return 0;
+}
+
+void cli_validation_title(const cli_options_t *options, const dmft_problem_t *problem, char *title, size_t size) {
+  const dmft_simulation_options_t simulation = cli_simulation_options(options, options->sizes[0]);
+  if (simulation.algorithm == DMFT_SIMULATE_SGD)
+    snprintf(title, size, "%s DMFT against mini-batch SGD simulations (alpha %g)", problem->noise->name, options->alpha);
+  else
+    snprintf(title, size, "%s DMFT against %s simulations", problem->noise->name, dmft_algorithm_name(simulation.algorithm));
+}
+
+int cli_validate(int argc, char **argv) {
+  cli_options_t options;
+  cli_options_defaults(&options, CLI_VALIDATE);
+  char message[1024] = "";
+  const int parsed = cli_options_parse(&options, argc, argv, message, sizeof message);
+  if (parsed == 1) {
+    cli_options_print_help(CLI_VALIDATE, validate_summary);
+    return 0;
+  }
+  if (parsed == 0 && options.tolerance < 0) {
+    snprintf(message, sizeof message, "--tolerance must be a number > 0 (got %g)", options.tolerance);
+  } else if (parsed == 0 && options.suite) {
+    const char *directory = options.report_dir ? options.report_dir : "paper-suite";
+    if (cli_report_prepare(directory, message, sizeof message) == 0) return cli_suite_paper(&options, directory);
+  } else if (parsed == 0 && dmft_problem_check(&options.problem, message, sizeof message) == DMFT_OK &&
+             (!options.report_dir || cli_report_prepare(options.report_dir, message, sizeof message) == 0)) {
+    /* Check every size's simulation before spending time on the solve. */
+    int sizes_ok = 1;
+    for (int i = 0; sizes_ok && i < options.size_count; i++) {
+      const dmft_simulation_options_t simulation = cli_simulation_options(&options, options.sizes[i]);
+      sizes_ok = dmft_simulation_check(&options.problem, &simulation, message, sizeof message) == DMFT_OK;
+    }
+    if (sizes_ok) {
+      char title[256];
+      cli_validation_title(&options, &options.problem, title, sizeof title);
+      cli_validation_t validation;
+      const int status = cli_validation_run(&options, &options.problem, title, options.report_dir, &validation, message,
+                                            sizeof message);
+      if (status == 0) {
+        printf("dmft validate: %s\n\n", title);
+        cli_report_table(stdout, &validation.report);
+        if (options.report_dir) printf("\nReport: %s/index.html and %s/report.md\n", options.report_dir, options.report_dir);
+      } else {
+        fprintf(stderr, "dmft validate: %s\n", message);
+      }
+      const int pass = validation.pass;
+      cli_validation_free(&validation);
+      return status != 0 ? status : pass ? 0 : 1;
+    }
+  }
+  fprintf(stderr, "dmft validate: %s\n", message);
+  return 2;
+}

@@ -1,0 +1,187 @@
+#define _POSIX_C_SOURCE 200809L
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "writers.h"
+
+static const char *const palette[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"};
+
+int cli_report_prepare(const char *directory, char *message, size_t size) {
+  if (mkdir(directory, 0755) != 0 && errno != EEXIST) {
+    snprintf(message, size, "--report: cannot create directory '%s' (%s)", directory, strerror(errno));
+    return 2;
+  }
+  char probe[4200];
+  snprintf(probe, sizeof probe, "%s/.", directory);
+  if (!cli_output_directory_is_writable("--report", probe, message, size)) return 2;
+  return 0;
+}
+
+void cli_report_table(FILE *stream, const cli_report_t *report) {
+  fprintf(stream, "| n | d | seeds | largest deviation (combined s.e.) | where | rms deviation | rms s.e. of the simulation |\n");
+  fprintf(stream, "|---|---|---|---|---|---|---|\n");
+  for (int i = 0; i < report->count; i++) {
+    const dmft_simulation_t *s = report->simulations[i];
+    const dmft_comparison_t *c = &report->comparisons[i];
+    fprintf(stream, "| %ld | %ld | %d | %.2f | %s at t = %.3g | %.2e | %.2e |\n", s->n, s->d, s->result->groups,
+            c->largest_z, c->largest_observable, c->largest_time, c->rms_deviation, c->rms_error);
+  }
+  fprintf(stream, "\nFinite-size fit: rms deviation ~ n^%.2f. Tolerance: %.2f combined standard errors. Verdict: **%s**\n",
+          report->slope, report->tolerance, report->pass ? "PASS" : "FAIL");
+}
+
+/* Column of entry (0,0) of each plotted observable in the CSV layout, and its error's offset. */
+typedef struct {
+  const char *label;
+  int column;
+} plotted_t;
+
+static void write_plot_script(FILE *gp, const char *directory, const cli_report_t *report) {
+  const int k = report->problem->model.k, kstar = report->problem->model.kstar, km = k * kstar, kq = k * k;
+  const int error_offset = km + kq + 2;
+  const plotted_t plotted[4] = {{k * kstar > 1 ? "M_0_0 (overlap)" : "M (overlap)", 3},
+                                {k > 1 ? "Q_0_0 (norm)" : "Q (norm)", 3 + km},
+                                {"train loss", 3 + km + kq},
+                                {"test loss", 4 + km + kq}};
+  fprintf(gp, "set datafile separator ','\nset terminal svg size 1100,760 dynamic font 'sans,11'\n");
+  fprintf(gp, "set output '%s/observables.svg'\nset multiplot layout 2,2 title '%s'\n", directory, report->title);
+  fprintf(gp, "set grid\nset key top left font ',9'\nset xlabel 'epochs'\n");
+  for (int p = 0; p < 4; p++) {
+    const int column = plotted[p].column, error = column + error_offset;
+    fprintf(gp, "set ylabel '%s'\nset key %s\n", plotted[p].label, p < 2 ? "bottom right" : "top right");
+    fprintf(gp, "plot '%s/solver.csv' using 2:($%d-2*$%d):($%d+2*$%d) skip 1 with filledcurves fc rgb '#999999' "
+                "fs transparent solid 0.35 noborder title 'DMFT +- 2 s.e.', \\\n",
+            directory, column, error, column, error);
+    fprintf(gp, "  '%s/solver.csv' using 2:%d skip 1 with lines lc rgb '#000000' lw 1.5 notitle", directory, column);
+    for (int i = 0; i < report->count; i++)
+      fprintf(gp, ", \\\n  '%s/simulation-n%ld.csv' using 2:%d:(2*$%d) skip 1 with yerrorbars pt 7 ps 0.4 lc rgb '%s' "
+                  "title 'n = %ld'",
+              directory, report->simulations[i]->n, column, error, palette[i % 6], report->simulations[i]->n);
+    fprintf(gp, "\n");
+  }
+  fprintf(gp, "unset multiplot\n");
+  fprintf(gp, "set terminal svg size 600,420 dynamic font 'sans,11'\nset output '%s/deviation.svg'\n", directory);
+  fprintf(gp, "set datafile separator whitespace\nset logscale xy\nset grid\nset key top right\nset xlabel 'n (samples)'\n"
+              "set ylabel 'rms deviation from DMFT'\nset title 'deviation against n (slope %.2f)'\n",
+          report->slope);
+  fprintf(gp, "set xrange [%g:%g]\n", report->simulations[0]->n / 1.5, report->simulations[report->count - 1]->n * 1.5);
+  fprintf(gp, "plot '%s/deviation.dat' using 1:2 with linespoints pt 7 lw 2 title 'rms(simulation - DMFT)', \\\n"
+              "  '%s/deviation.dat' using 1:3 with linespoints pt 6 dt 2 title 'rms s.e. of the simulation', \\\n"
+              "  '%s/deviation.dat' using 1:4 with lines dt 3 lc rgb '#777777' title 'slope -1/2'\n",
+          directory, directory, directory);
+}
+
+/* Copies a file's text into the page (the SVGs, so that the page stands alone). */
+static void inline_file(FILE *out, const char *path) {
+  FILE *in = fopen(path, "r");
+  if (!in) {
+    fprintf(out, "<p>(missing: %s)</p>\n", path);
+    return;
+  }
+  char buffer[8192];
+  size_t n;
+  /* Skip the XML prolog lines an SVG file starts with; keep the <svg> element. */
+  int started = 0;
+  while (fgets(buffer, sizeof buffer, in)) {
+    if (!started && !strstr(buffer, "<svg")) continue;
+    started = 1;
+    n = strlen(buffer);
+    fwrite(buffer, 1, n, out);
+  }
+  fclose(in);
+}
+
+static void write_html(const char *directory, const cli_report_t *report) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/index.html", directory);
+  FILE *html = fopen(path, "w");
+  if (!html) return;
+  const dmft_problem_t *p = report->problem;
+  fprintf(html, "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>%s</title>\n"
+                "<style>body{font-family:sans-serif;max-width:1150px;margin:2em auto;color:#222}"
+                "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}"
+                ".pass{color:#1a7f37}.fail{color:#c62828}</style></head><body>\n",
+          report->title);
+  fprintf(html, "<h1>%s</h1>\n<p class='%s'><b>%s</b>: the largest deviation is %.2f combined standard errors; "
+                "the tolerance is %.2f.</p>\n",
+          report->title, report->pass ? "pass" : "fail", report->pass ? "PASS" : "FAIL",
+          report->largest_z, report->tolerance);
+  fprintf(html, "<p>Model: loss %s, activation %s, teacher %s, label noise %g, k = %d, k* = %d; gamma %g, eta %g, "
+                "kappa %g, ridge %g, theta0 variance %g, teacher variance %g; dt %g, tmax %g; %ld DMFT paths. Time is in "
+                "epochs (kappa t). Error bars and bands are two standard errors.</p>\n",
+          p->model.loss->name, p->model.activation->name, p->model.teacher->name, p->model.label_noise, p->model.k,
+          p->model.kstar, p->gamma, p->eta, p->kappa, p->ridge, p->theta0_var, p->teacher_var, p->dt, p->tmax, p->paths);
+  fprintf(html, "<table><tr><th>n</th><th>d</th><th>seeds</th><th>largest deviation (s.e.)</th><th>where</th>"
+                "<th>rms deviation</th><th>rms s.e. of the simulation</th></tr>\n");
+  for (int i = 0; i < report->count; i++) {
+    const dmft_simulation_t *s = report->simulations[i];
+    const dmft_comparison_t *c = &report->comparisons[i];
+    fprintf(html, "<tr><td>%ld</td><td>%ld</td><td>%d</td><td>%.2f</td><td>%s at t = %.3g</td><td>%.2e</td><td>%.2e</td></tr>\n",
+            s->n, s->d, s->result->groups, c->largest_z, c->largest_observable, c->largest_time,
+            c->rms_deviation, c->rms_error);
+  }
+  fprintf(html, "</table>\n<p>Finite-size fit: the rms deviation scales as n<sup>%.2f</sup> (about -1/2 or steeper when "
+                "the simulation converges to the DMFT; near 0 when they disagree).</p>\n",
+          report->slope);
+  fprintf(html, "<h2>Observables</h2>\n");
+  snprintf(path, sizeof path, "%s/observables.svg", directory);
+  inline_file(html, path);
+  fprintf(html, "<h2>Deviation against n</h2>\n");
+  snprintf(path, sizeof path, "%s/deviation.svg", directory);
+  inline_file(html, path);
+  fprintf(html, "<p>Data: solver.csv, simulation-n*.csv (same columns as dmft solve), deviation.dat.</p></body></html>\n");
+  fclose(html);
+}
+
+int cli_report_write(const char *directory, const cli_report_t *report, char *message, size_t size) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/solver.csv", directory);
+  int ok = cli_write_csv(path, report->problem, report->solved) == DMFT_OK;
+  for (int i = 0; ok && i < report->count; i++) {
+    snprintf(path, sizeof path, "%s/simulation-n%ld.csv", directory, report->simulations[i]->n);
+    ok = cli_write_csv(path, report->problem, report->simulations[i]->result) == DMFT_OK;
+  }
+  snprintf(path, sizeof path, "%s/deviation.dat", directory);
+  FILE *deviation = ok ? fopen(path, "w") : NULL;
+  if (deviation) {
+    fprintf(deviation, "# n rms_deviation rms_standard_error n^-1/2_through_the_first_point\n");
+    const double first_n = (double)report->simulations[0]->n, first = report->comparisons[0].rms_deviation;
+    for (int i = 0; i < report->count; i++)
+      fprintf(deviation, "%ld %.6e %.6e %.6e\n", report->simulations[i]->n, report->comparisons[i].rms_deviation,
+              report->comparisons[i].rms_error, first * sqrt(first_n / (double)report->simulations[i]->n));
+    fclose(deviation);
+  }
+  snprintf(path, sizeof path, "%s/plots.gp", directory);
+  FILE *gp = deviation ? fopen(path, "w") : NULL;
+  if (!gp) {
+    snprintf(message, size, "--report: cannot write in '%s'", directory);
+    return 2;
+  }
+  write_plot_script(gp, directory, report);
+  fclose(gp);
+  char command[4400];
+  snprintf(command, sizeof command, "gnuplot '%s/plots.gp' 2> '%s/gnuplot.log'", directory, directory);
+  if (system(command) != 0) {
+    snprintf(message, size, "--report: gnuplot failed (see %s/gnuplot.log)", directory);
+    return 2;
+  }
+  write_html(directory, report);
+  snprintf(path, sizeof path, "%s/report.md", directory);
+  FILE *md = fopen(path, "w");
+  if (!md) {
+    snprintf(message, size, "--report: cannot write %s", path);
+    return 2;
+  }
+  fprintf(md, "# %s\n\nTime in epochs (kappa t); deviations in combined standard errors of DMFT and simulation.\n\n",
+          report->title);
+  cli_report_table(md, report);
+  fprintf(md, "\nPlots: index.html (observables.svg, deviation.svg).\n");
+  fclose(md);
+  return 0;
+}

@@ -1,0 +1,33 @@
+/* Validation reports: DIR/index.html (self-contained, SVG plots rendered by gnuplot from data
+ * files written next to it) and DIR/report.md with the same table. */
+#ifndef DMFT_CLI_REPORT_H
+#define DMFT_CLI_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "dmft/compare.h"
+#include "dmft/dmft.h"
+#include "dmft/simulate.h"
+
+typedef struct {
+  const char *title;
+  const dmft_problem_t *problem;
+  const dmft_result_t *solved;
+  const dmft_simulation_t *const *simulations; /* one per size */
+  const dmft_comparison_t *comparisons;
+  int count;
+  double slope;     /* finite-size fit of the rms deviation */
+  double tolerance; /* in combined standard errors */
+  double largest_z; /* over all sizes */
+  int pass;
+} cli_report_t;
+
+/* Creates DIR if needed (its parent must exist). 0, or 2 with a message. */
+int cli_report_prepare(const char *directory, char *message, size_t size);
+/* Writes the data files, the plots and both documents. 0, or 2 with a message. */
+int cli_report_write(const char *directory, const cli_report_t *report, char *message, size_t size);
+/* The one-paragraph verdict table as Markdown (also printed by dmft validate). */
+void cli_report_table(FILE *stream, const cli_report_t *report);
+
+#endif

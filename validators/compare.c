@@ -1,0 +1,101 @@
+#include "dmft/compare.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+
+int dmft_compare_observables(int k, int kstar) { return k * kstar + k * k + 2; }
+
+/* One observable of one row: its name, and the solver's and simulation's value and error. */
+static void observable(const dmft_result_t *r, long row, int index, double *value, double *se, char *name, size_t size) {
+  const int k = r->k, kstar = r->kstar, km = k * kstar, kq = k * k;
+  const int scalar = k == 1 && kstar == 1;
+  if (index < km) {
+    *value = r->M[row * km + index], *se = r->M_se[row * km + index];
+    if (scalar) snprintf(name, size, "M");
+    else snprintf(name, size, "M_%d_%d", index / kstar, index % kstar);
+  } else if (index < km + kq) {
+    const int e = index - km;
+    *value = r->Q[row * kq + e], *se = r->Q_se[row * kq + e];
+    if (scalar) snprintf(name, size, "Q");
+    else snprintf(name, size, "Q_%d_%d", e / k, e % k);
+  } else if (index == km + kq) {
+    *value = r->train_loss[row], *se = r->train_loss_se[row];
+    snprintf(name, size, "train_loss");
+  } else {
+    *value = r->test_loss[row], *se = r->test_loss_se[row];
+    snprintf(name, size, "test_loss");
+  }
+}
+
+/* The solver's value and error of one observable at time t, interpolated linearly between its
+ * rows (the simulated times of mini-batch SGD fall between grid times). */
+static void solver_at(const dmft_result_t *r, double t, int index, double *value, double *se, char *name, size_t size) {
+  long upper = 1;
+  while (upper < r->rows_done - 1 && r->t[upper] < t) upper++;
+  const long lower = upper - 1;
+  double a, se_a, b, se_b;
+  if (r->rows_done < 2) {
+    observable(r, 0, index, value, se, name, size);
+    return;
+  }
+  observable(r, lower, index, &a, &se_a, name, size);
+  observable(r, upper, index, &b, &se_b, name, size);
+  const double span = r->t[upper] - r->t[lower], w = span > 0 ? fmin(fmax((t - r->t[lower]) / span, 0.0), 1.0) : 0.0;
+  *value = (1 - w) * a + w * b;
+  *se = (1 - w) * se_a + w * se_b;
+}
+
+/* A deviation in standard errors estimated from few replicas follows Student's t with the
+ * Welch–Satterthwaite degrees of freedom, not a normal law: it is reported as the normal
+ * deviation with the same tail probability, so that one tolerance fits any number of seeds. */
+static double normal_equivalent(double difference, double se_a, int groups_a, double se_b, int groups_b) {
+  const double va = se_a * se_a, vb = se_b * se_b, combined = sqrt(va + vb);
+  if (!(combined > 0)) return difference == 0 ? 0.0 : INFINITY;
+  const double t = fabs(difference) / combined;
+  const double dof_a = groups_a > 1 ? groups_a - 1 : 1e9, dof_b = groups_b > 1 ? groups_b - 1 : 1e9;
+  const double dof = (va + vb) * (va + vb) / (va * va / dof_a + vb * vb / dof_b);
+  const double tail = gsl_cdf_tdist_Q(t, dof);
+  return tail > 0 ? gsl_cdf_ugaussian_Qinv(tail) : INFINITY;
+}
+
+void dmft_compare(const dmft_result_t *solved, const dmft_result_t *simulated, dmft_comparison_t *c) {
+  const int count = dmft_compare_observables(solved->k, solved->kstar);
+  const double last_time = solved->t[solved->rows_done > 0 ? solved->rows_done - 1 : 0];
+  double squares = 0.0, errors = 0.0;
+  *c = (dmft_comparison_t){.largest_z = 0.0, .largest_time = 0.0};
+  snprintf(c->largest_observable, sizeof c->largest_observable, "-");
+  for (long row = 0; row < simulated->rows_done && simulated->t[row] <= last_time + 1e-9; row++)
+    for (int index = 0; index < count; index++) {
+      double a, se_a, b, se_b;
+      char name[40];
+      solver_at(solved, simulated->t[row], index, &a, &se_a, name, sizeof name);
+      observable(simulated, row, index, &b, &se_b, name, sizeof name);
+      const double z = normal_equivalent(b - a, se_a, solved->groups, se_b, simulated->groups);
+      if (!(z <= c->largest_z)) { /* also takes a NaN, which must not pass unseen */
+        c->largest_z = isnan(z) ? INFINITY : z;
+        c->largest_time = simulated->t[row];
+        snprintf(c->largest_observable, sizeof c->largest_observable, "%s", name);
+      }
+      squares += (b - a) * (b - a);
+      errors += se_b * se_b;
+      c->comparisons++;
+    }
+  c->rms_deviation = c->comparisons ? sqrt(squares / c->comparisons) : NAN;
+  c->rms_error = c->comparisons ? sqrt(errors / c->comparisons) : NAN;
+}
+
+double dmft_finite_size_slope(const long *sizes, const double *values, int count) {
+  if (count < 2) return NAN;
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (int i = 0; i < count; i++) {
+    const double x = log((double)sizes[i]), y = log(values[i]);
+    sx += x, sy += y, sxx += x * x, sxy += x * y;
+  }
+  const double denominator = count * sxx - sx * sx;
+  return denominator > 0 ? (count * sxy - sx * sy) / denominator : NAN;
+}
+
+double dmft_bonferroni_z(long comparisons, double family_error) {
+  return gsl_cdf_ugaussian_Qinv(0.5 * family_error / (double)(comparisons > 0 ? comparisons : 1));
+}
