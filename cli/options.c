@@ -55,7 +55,7 @@ static const option_spec_t specs[] = {
     {"max-mem", KIND_NUMBER, "GIB", "memory the simulation may hold, in GiB (default: 85% of the machine)", SIMULATING},
     {"report", KIND_TEXT, "DIR", "write DIR/index.html (plots) and DIR/report.md", CLI_VALIDATE},
     {"tolerance", KIND_NUMBER, "Z", "largest |deviation| allowed, in combined standard errors (default: Bonferroni, 1%)", CLI_VALIDATE},
-    {"suite", KIND_NAME, "NAME", "run a ready study instead of one configuration: paper", CLI_VALIDATE},
+    {"suite", KIND_NAME, "NAME", "run a ready study instead of one configuration: paper | paper-quick", CLI_VALIDATE},
 };
 
 static const option_spec_t *find_spec(const char *name) {
@@ -161,8 +161,8 @@ static int set_name(cli_options_t *options, const char *name, const char *value,
     options->algorithm_given = 1;
     return 0;
   }
-  if (strcmp(name, "suite") == 0 && strcmp(value, "paper") == 0) {
-    options->suite = "paper";
+  if (strcmp(name, "suite") == 0 && (strcmp(value, "paper") == 0 || strcmp(value, "paper-quick") == 0)) {
+    options->suite = strcmp(value, "paper") == 0 ? "paper" : "paper-quick";
     return 0;
   }
   snprintf(message, size, "--%s must be one of %s (got '%s')", name, find_spec(name)->help + strcspn(find_spec(name)->help, ":") + 2,

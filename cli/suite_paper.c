@@ -3,7 +3,12 @@
  * pairing with the verdict the theory expects:
  *   1. linear regression: SGD and SME agree with each other and with the solver;
  *   2. Huber loss on a tanh student at a large step: SGD and SME are clearly distinct, each
- *      matched by its own DMFT, and both differ from gradient flow;
+ *      matched by its own DMFT, and both differ from gradient flow. At a large step the time
+ *      discretization error of a DMFT solution is not small (it grows with eta/kappa,
+ *      equations.md §3), so this experiment compares every solution with the algorithm at the
+ *      same step dt: SGD with extensive batches (each sample in a batch with probability
+ *      kappa dt), SME by Euler–Maruyama and gradient descent, all at dt = 0.05. What separates
+ *      SGD from SME is then the law of the noise alone;
  *   3. batch-size invariance: mini-batch SGD at alpha = 0, 0.5, 0.9 against the poisson DMFT;
  *      alpha = 0.9 takes a fifth of the data or more per step at these sizes, so its approach to
  *      the Poisson limit is slow: it is shown against n, and matched by the bernoulli DMFT at its
@@ -43,7 +48,8 @@ static dmft_problem_t linear_regression(void) {
   p.model.activation = dmft_activation_find("linear");
   p.model.teacher = dmft_teacher_find("linear");
   p.model.label_noise = 0.5;
-  p.ridge = 0.1, p.eta = 0.5, p.gamma = 2.0, p.tmax = 4.0, p.output_every = 4, p.paths = 40000;
+  p.ridge = 0.1, p.eta = 0.5, p.gamma = 2.0, p.tmax = 4.0, p.paths = 40000;
+  p.dt = 0.02, p.output_every = 10; /* a small step: the solutions stand for the dt -> 0 limit */
   return p;
 }
 
@@ -129,26 +135,35 @@ static void write_summary(const char *directory, const outcome_t *outcomes, int 
   fclose(html);
 }
 
-int cli_suite_paper(const cli_options_t *options, const char *directory) {
+/* The quick suite keeps one decisive pairing of each experiment. */
+static int in_quick_suite(const pairing_t *pairing) {
+  const int first = pairing->experiment[0] == '1', second = pairing->experiment[0] == '2';
+  return (first && strcmp(pairing->name, "poisson-vs-sgd") == 0) ||
+         (second && (strcmp(pairing->name, "bernoulli-vs-sgd") == 0 || strcmp(pairing->name, "gauss-vs-sgd") == 0)) ||
+         strncmp(pairing->name, "bernoulli-own-step", 18) == 0;
+}
+
+int cli_suite_paper(const cli_options_t *options, const char *directory, int quick) {
   cli_options_t base = *options;
   if (!options->sizes_given) {
     const long sizes[] = {1000, 2000, 4000};
     memcpy(base.sizes, sizes, sizeof sizes);
-    base.size_count = 3;
+    base.size_count = quick ? 2 : 3;
   }
-  if (!options->seeds_given) base.seeds = 6;
+  if (!options->seeds_given) base.seeds = 8;
 
   pairing_t pairings[32];
   int count = 0;
-  const dmft_problem_t linear = linear_regression(), huber = huber_tanh(3.0, 4.0), invariance = huber_tanh(1.0, 3.0);
+  const dmft_problem_t linear = linear_regression(), huber = huber_tanh(2.5, 4.0), invariance = huber_tanh(1.0, 3.0);
   pairings[count++] = (pairing_t){"1-linear-regression", "poisson-vs-sgd", with_noise(linear, "poisson"), DMFT_SIMULATE_SGD, 0.5, EXPECT_PASS, 0};
   pairings[count++] = (pairing_t){"1-linear-regression", "gauss-vs-sme", with_noise(linear, "gauss"), DMFT_SIMULATE_SME, 0.5, EXPECT_PASS, 0};
   pairings[count++] = (pairing_t){"1-linear-regression", "gauss-vs-sgd", with_noise(linear, "gauss"), DMFT_SIMULATE_SGD, 0.5, EXPECT_PASS, 0};
-  pairings[count++] = (pairing_t){"2-huber-tanh", "poisson-vs-sgd", with_noise(huber, "poisson"), DMFT_SIMULATE_SGD, 0.5, EXPECT_PASS, 0};
+  pairings[count++] = (pairing_t){"2-huber-tanh", "bernoulli-vs-sgd", with_noise(huber, "bernoulli"), DMFT_SIMULATE_EXTENSIVE, 0.5, EXPECT_PASS, 0};
   pairings[count++] = (pairing_t){"2-huber-tanh", "gauss-vs-sme", with_noise(huber, "gauss"), DMFT_SIMULATE_SME, 0.5, EXPECT_PASS, 0};
   pairings[count++] = (pairing_t){"2-huber-tanh", "flow-vs-gd", with_noise(huber, "flow"), DMFT_SIMULATE_GD, 0.5, EXPECT_PASS, 0};
-  pairings[count++] = (pairing_t){"2-huber-tanh", "gauss-vs-sgd", with_noise(huber, "gauss"), DMFT_SIMULATE_SGD, 0.5, EXPECT_FAIL, 0};
-  pairings[count++] = (pairing_t){"2-huber-tanh", "flow-vs-sgd", with_noise(huber, "flow"), DMFT_SIMULATE_SGD, 0.5, EXPECT_FAIL, 0};
+  pairings[count++] = (pairing_t){"2-huber-tanh", "gauss-vs-sgd", with_noise(huber, "gauss"), DMFT_SIMULATE_EXTENSIVE, 0.5, EXPECT_FAIL, 0};
+  pairings[count++] = (pairing_t){"2-huber-tanh", "bernoulli-vs-sme", with_noise(huber, "bernoulli"), DMFT_SIMULATE_SME, 0.5, EXPECT_FAIL, 0};
+  pairings[count++] = (pairing_t){"2-huber-tanh", "flow-vs-sgd", with_noise(huber, "flow"), DMFT_SIMULATE_EXTENSIVE, 0.5, EXPECT_FAIL, 0};
   dmft_problem_t fine = with_noise(invariance, "poisson");
   fine.dt = 0.02, fine.output_every = 10;
   pairings[count++] = (pairing_t){"3-batch-size-invariance", "poisson-vs-sgd-alpha-0", fine, DMFT_SIMULATE_SGD, 0.0, EXPECT_PASS, 0};
@@ -166,6 +181,12 @@ int cli_suite_paper(const cli_options_t *options, const char *directory) {
     pairings[count++] = (pairing_t){"3-batch-size-invariance", names[i], own, DMFT_SIMULATE_SGD, 0.9, EXPECT_PASS, n};
   }
 
+  if (quick) {
+    int kept = 0;
+    for (int i = 0; i < count; i++)
+      if (in_quick_suite(&pairings[i])) pairings[kept++] = pairings[i];
+    count = kept;
+  }
   outcome_t outcomes[32];
   int all_met = 1;
   const double started = cli_seconds_now();

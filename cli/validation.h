@@ -23,7 +23,8 @@ int cli_validation_run(const cli_options_t *options, const dmft_problem_t *probl
 void cli_validation_free(cli_validation_t *validation);
 void cli_validation_title(const cli_options_t *options, const dmft_problem_t *problem, char *title, size_t size);
 
-/* dmft validate --suite paper: the paper's three experiments, reports under `directory`. */
-int cli_suite_paper(const cli_options_t *options, const char *directory);
+/* dmft validate --suite paper: the paper's three experiments, reports under `directory`;
+ * `quick` keeps one decisive pairing of each at two sizes (the version ctest runs). */
+int cli_suite_paper(const cli_options_t *options, const char *directory, int quick);
 
 #endif
