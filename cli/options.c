@@ -45,7 +45,7 @@ static const option_spec_t specs[] = {
     {"seed", KIND_INTEGER, "S", "random seed (integer >= 0)", ALL},
     {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it", ALL},
     {"output-every", KIND_INTEGER, "N", "write every N-th step (default: at most 1001 rows)", ALL},
-    {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv", ALL},
+    {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv", CLI_SOLVE | CLI_SIMULATE},
     {"config", KIND_TEXT, "FILE", "read options from an INI file; the command line overrides it", ALL},
     {"quiet", KIND_FLAG, "", "no progress bar, no summary", ALL},
     {"n", KIND_SIZES, "N[,N...]", "samples of the simulation (validate: a list of sizes; d = n / gamma)", SIMULATING},

@@ -173,6 +173,71 @@ static void test_divergence_keeps_rows_and_exits_3(void) {
   CU_ASSERT(count_lines(csv) > 2 && count_lines(csv) < 301);
 }
 
+static void test_simulate_writes_the_solver_layout(void) {
+  CU_ASSERT_EQUAL(run("simulate --help"), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "--seeds"));
+  CU_ASSERT_EQUAL_FATAL(run("simulate --quiet --n 400 --seeds 3 --tmax 1 --out sim"), 0);
+  char csv[65536], path[512];
+  snprintf(path, sizeof path, "%s/sim.csv", directory);
+  read_file(path, csv, sizeof csv);
+  const char *header = "t,epoch,M,Q,train_loss,test_loss,M_se,Q_se,train_loss_se,test_loss_se\n";
+  CU_ASSERT_EQUAL(strncmp(csv, header, strlen(header)), 0);
+  CU_ASSERT_EQUAL(count_lines(csv), 1 + 21);
+  char command[1024];
+  snprintf(command, sizeof command,
+           "cd %s && /usr/bin/python3 -c \"import h5py, math; f = h5py.File('sim.h5', 'r'); "
+           "assert f.attrs['kind'] == 'finite-n simulation' and f.attrs['algorithm'] == 'sgd' and f.attrs['n'] == 400; "
+           "assert f.attrs['groups'] == 3 and f['test_loss_gaussian'].shape == (21,); "
+           "R = f['R'][:]; assert not math.isnan(R[20, 10, 0, 0]) and math.isnan(R[3, 1, 0, 0])\"",
+           directory);
+  CU_ASSERT_EQUAL(system(command), 0);
+}
+
+static void test_simulate_and_validate_refuse_bad_input(void) {
+  const struct {
+    const char *arguments;
+    const char *named;
+  } cases[] = {
+      {"simulate --n 5", "--n"}, {"simulate --n 1000,2000", "--n"}, {"simulate --seeds 0", "--seeds"},
+      {"simulate --alpha 1", "--alpha"}, {"simulate --simulate adam", "--simulate"}, {"simulate --max-mem 0.001", "--n"},
+      {"simulate --n 400000", "--n"}, {"simulate --report r", "--report"}, {"solve --n 100", "--n"},
+      {"validate --n 100,abc", "--n"}, {"validate --suite everything", "--suite"}, {"validate --tolerance -1", "--tolerance"},
+      {"validate --report missing-parent/report", "--report"}, {"validate --simulate extensive --kappa 30", "--simulate"}, {"validate --out x", "--out"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char arguments[512];
+    const int simulating = strncmp(cases[i].arguments, "validate", 8) != 0;
+    snprintf(arguments, sizeof arguments, "%s --quiet%s", cases[i].arguments, simulating ? " --out keep" : "");
+    const int status = run(arguments);
+    if (status != 2 || !strstr(errors, cases[i].named))
+      fprintf(stderr, "\n    dmft %s: exit %d, said: %s", arguments, status, errors);
+    CU_ASSERT_EQUAL(status, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(errors, cases[i].named));
+    CU_ASSERT_EQUAL(count_lines(errors), 1);
+    CU_ASSERT(!exists("keep.h5"));
+  }
+}
+
+/* A correct pairing passes (exit 0) and writes its report; the SME solution against SGD of a
+ * non-linear model at a large step fails (exit 1). */
+static void test_validate_passes_and_fails_when_it_should(void) {
+  const char *common = "--quiet --eta 2.5 --tmax 2 --output-every 4 --paths 20000 --n 1000,2000 --seeds 6";
+  char arguments[512];
+  snprintf(arguments, sizeof arguments, "validate %s --noise bernoulli --report right", common);
+  CU_ASSERT_EQUAL(run(arguments), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "PASS"));
+  CU_ASSERT(exists("right/index.html") && exists("right/report.md") && exists("right/observables.svg") &&
+            exists("right/deviation.svg") && exists("right/solver.csv") && exists("right/simulation-n2000.csv"));
+  char html[65536 * 4], path[512];
+  snprintf(path, sizeof path, "%s/right/index.html", directory);
+  read_file(path, html, sizeof html);
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "<svg"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "epochs"));
+  snprintf(arguments, sizeof arguments, "validate %s --noise gauss --simulate extensive", common);
+  CU_ASSERT_EQUAL(run(arguments), 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "FAIL"));
+}
+
 int main(void) {
   snprintf(directory, sizeof directory, "/tmp/dmft-test-cli-XXXXXX");
   if (!mkdtemp(directory)) return 1;
@@ -181,6 +246,9 @@ int main(void) {
                          {"outputs follow the contract", test_outputs_follow_the_contract},
                          {"config file and overrides", test_config_file_and_overrides},
                          {"divergence keeps rows and exits 3", test_divergence_keeps_rows_and_exits_3},
+                         {"simulate writes the solver layout", test_simulate_writes_the_solver_layout},
+                         {"simulate and validate refuse bad input", test_simulate_and_validate_refuse_bad_input},
+                         {"validate passes and fails when it should", test_validate_passes_and_fails_when_it_should},
                          CU_TEST_INFO_NULL};
   const int failed = dmft_test_run("cli", tests);
   char command[512];
