@@ -70,7 +70,10 @@ static void write_plot_script(FILE *gp, const char *directory, const cli_report_
   fprintf(gp, "set datafile separator whitespace\nset logscale xy\nset grid\nset key top right\nset xlabel 'n (samples)'\n"
               "set ylabel 'rms deviation from DMFT'\nset title 'deviation against n (slope %.2f)'\n",
           report->slope);
-  fprintf(gp, "set xrange [%g:%g]\n", report->simulations[0]->n / 1.5, report->simulations[report->count - 1]->n * 1.5);
+  fprintf(gp, "set xrange [%g:%g]\nset xtics (", report->simulations[0]->n / 1.5,
+          report->simulations[report->count - 1]->n * 1.5);
+  for (int i = 0; i < report->count; i++) fprintf(gp, "%s'%ld' %ld", i ? ", " : "", report->simulations[i]->n, report->simulations[i]->n);
+  fprintf(gp, ")\n");
   fprintf(gp, "plot '%s/deviation.dat' using 1:2 with linespoints pt 7 lw 2 title 'rms(simulation - DMFT)', \\\n"
               "  '%s/deviation.dat' using 1:3 with linespoints pt 6 dt 2 title 'rms s.e. of the simulation', \\\n"
               "  '%s/deviation.dat' using 1:4 with lines dt 3 lc rgb '#777777' title 'slope -1/2'\n",
@@ -106,7 +109,8 @@ static void write_html(const char *directory, const cli_report_t *report) {
   fprintf(html, "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>%s</title>\n"
                 "<style>body{font-family:sans-serif;max-width:1150px;margin:2em auto;color:#222}"
                 "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}"
-                ".pass{color:#1a7f37}.fail{color:#c62828}</style></head><body>\n",
+                ".pass{color:#1a7f37}.fail{color:#c62828}svg{max-width:100%%;height:auto}.small svg{max-width:640px}"
+                "</style></head><body>\n",
           report->title);
   fprintf(html, "<h1>%s</h1>\n<p class='%s'><b>%s</b>: the largest deviation is %.2f combined standard errors; "
                 "the tolerance is %.2f.</p>\n",
@@ -132,9 +136,10 @@ static void write_html(const char *directory, const cli_report_t *report) {
   fprintf(html, "<h2>Observables</h2>\n");
   snprintf(path, sizeof path, "%s/observables.svg", directory);
   inline_file(html, path);
-  fprintf(html, "<h2>Deviation against n</h2>\n");
+  fprintf(html, "<h2>Deviation against n</h2>\n<div class='small'>\n");
   snprintf(path, sizeof path, "%s/deviation.svg", directory);
   inline_file(html, path);
+  fprintf(html, "</div>\n");
   fprintf(html, "<p>Data: solver.csv, simulation-n*.csv (same columns as dmft solve), deviation.dat.</p></body></html>\n");
   fclose(html);
 }
