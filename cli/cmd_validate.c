@@ -105,15 +105,15 @@ int cli_validate(int argc, char **argv) {
     const char *directory = options.report_dir ? options.report_dir : "paper-suite";
     if (cli_report_prepare(directory, message, sizeof message) == 0)
       return cli_suite_paper(&options, directory, strcmp(options.suite, "paper-quick") == 0);
-  } else if (parsed == 0 && dmft_problem_check(&options.problem, message, sizeof message) == DMFT_OK &&
-             (!options.report_dir || cli_report_prepare(options.report_dir, message, sizeof message) == 0)) {
-    /* Check every size's simulation before spending time on the solve. */
-    int sizes_ok = 1;
-    for (int i = 0; sizes_ok && i < options.size_count; i++) {
+  } else if (parsed == 0 && dmft_problem_check(&options.problem, message, sizeof message) == DMFT_OK) {
+    /* Check every size's simulation before creating anything or spending time on the solve. */
+    int ready = 1;
+    for (int i = 0; ready && i < options.size_count; i++) {
       const dmft_simulation_options_t simulation = cli_simulation_options(&options, options.sizes[i]);
-      sizes_ok = dmft_simulation_check(&options.problem, &simulation, message, sizeof message) == DMFT_OK;
+      ready = dmft_simulation_check(&options.problem, &simulation, message, sizeof message) == DMFT_OK;
     }
-    if (sizes_ok) {
+    ready = ready && (!options.report_dir || cli_report_prepare(options.report_dir, message, sizeof message) == 0);
+    if (ready) {
       char title[256];
       cli_validation_title(&options, &options.problem, title, sizeof title);
       cli_validation_t validation;

@@ -1,5 +1,3 @@
-#define _POSIX_C_SOURCE 200809L
-#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,15 +46,4 @@ int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_re
     return DMFT_EIO;
   }
   return DMFT_OK;
-}
-
-int cli_output_directory_is_writable(const char *option, const char *path, char *message, size_t size) {
-  char copy[4200];
-  snprintf(copy, sizeof copy, "%s", path);
-  const char *directory = dirname(copy);
-  if (access(directory, W_OK) != 0) {
-    snprintf(message, size, "%s: cannot write in directory '%s' (it does not exist or is not writable)", option, directory);
-    return 0;
-  }
-  return 1;
 }
