@@ -19,7 +19,7 @@ typedef struct {
   unsigned commands; /* CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE */
 } option_spec_t;
 
-#define ALL (CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE)
+#define ALL (CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE | CLI_CONVERGE)
 #define SIMULATING (CLI_SIMULATE | CLI_VALIDATE)
 
 static const option_spec_t specs[] = {
@@ -39,13 +39,13 @@ static const option_spec_t specs[] = {
     {"init-overlap", KIND_NUMBER, "M0", "theta_0 = M0 theta* + sqrt(V) g (needs k = kstar)", ALL},
     {"teacher-var", KIND_NUMBER, "V", "variance of the teacher's prior N(0, V I), > 0", ALL},
     {"tmax", KIND_NUMBER, "T", "final time > 0", ALL},
-    {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax", ALL},
+    {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax (converge: a ladder DT,DT/r,... with an integer ratio r)", ALL},
     {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD)", ALL},
     {"paths", KIND_INTEGER, "N", "number of sample paths (>= 1), split into up to 16 replica groups", ALL},
     {"seed", KIND_INTEGER, "S", "random seed (integer >= 0)", ALL},
     {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it", ALL},
     {"output-every", KIND_INTEGER, "N", "write every N-th step (default: at most 1001 rows)", ALL},
-    {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv", CLI_SOLVE | CLI_SIMULATE},
+    {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv", CLI_SOLVE | CLI_SIMULATE | CLI_CONVERGE},
     {"config", KIND_TEXT, "FILE", "read options from an INI file; the command line overrides it", ALL},
     {"quiet", KIND_FLAG, "", "no progress bar, no summary", ALL},
     {"n", KIND_SIZES, "N[,N...]", "samples of the simulation (validate: a list of sizes; d = n / gamma)", SIMULATING},
@@ -53,7 +53,10 @@ static const option_spec_t specs[] = {
     {"alpha", KIND_NUMBER, "A", "mini-batch SGD: batches of round(kappa n^A), A in [0, 1)", SIMULATING},
     {"simulate", KIND_NAME, "NAME", "simulated algorithm: sgd | extensive | sme | gd (default: the one --noise describes)", SIMULATING},
     {"max-mem", KIND_NUMBER, "GIB", "memory the simulation may hold, in GiB (default: 85% of the machine)", SIMULATING},
-    {"report", KIND_TEXT, "DIR", "write DIR/index.html (plots) and DIR/report.md", CLI_VALIDATE},
+    {"report", KIND_TEXT, "DIR", "write DIR/index.html (plots) and DIR/report.md", CLI_VALIDATE | CLI_CONVERGE},
+    {"dt0", KIND_NUMBER, "DT", "coarsest step of the ladder DT, DT/2, ..., with --levels", CLI_CONVERGE},
+    {"levels", KIND_INTEGER, "L", "levels of the dt ladder, 2..8 (default 4)", CLI_CONVERGE},
+    {"path-levels", KIND_INTEGER, "L", "path study: --paths, /4, /16, ... at the coarsest step, 0..5 (default 3)", CLI_CONVERGE},
     {"tolerance", KIND_NUMBER, "Z", "largest |deviation| allowed, in combined standard errors (default: Bonferroni, 1%)", CLI_VALIDATE},
     {"suite", KIND_NAME, "NAME", "run a ready study instead of one configuration: paper | paper-quick", CLI_VALIDATE},
 };
@@ -65,16 +68,18 @@ static const option_spec_t *find_spec(const char *name) {
 }
 
 static const char *command_name(cli_command_t command) {
-  return command == CLI_SOLVE ? "solve" : command == CLI_SIMULATE ? "simulate" : "validate";
+  return command == CLI_SOLVE ? "solve" : command == CLI_SIMULATE ? "simulate" : command == CLI_VALIDATE ? "validate" : "converge";
 }
 
 void cli_options_defaults(cli_options_t *options, cli_command_t command) {
   memset(options, 0, sizeof *options);
   options->command = command;
   dmft_problem_set_defaults(&options->problem);
-  options->out_prefix = command == CLI_SOLVE ? "dmft-run" : "dmft-simulation";
+  options->out_prefix = command == CLI_SOLVE ? "dmft-run" : command == CLI_CONVERGE ? "dmft-converge" : "dmft-simulation";
   options->seeds = 8;
   options->alpha = 0.5;
+  options->levels = 4;
+  options->path_levels = 3;
   if (command == CLI_VALIDATE) {
     const long sizes[] = {2000, 4000, 8000};
     memcpy(options->sizes, sizes, sizeof sizes);
@@ -88,6 +93,27 @@ void cli_options_defaults(cli_options_t *options, cli_command_t command) {
 int cli_option_is_flag(cli_command_t command, const char *name) {
   const option_spec_t *spec = find_spec(name);
   return spec && (spec->commands & command) ? spec->kind == KIND_FLAG : -1;
+}
+
+/* "0.1,0.05,0.025" into the dt ladder; its ratios are checked with the problem. */
+static int set_dt_ladder(cli_options_t *options, const char *value, char *message, size_t size) {
+  int count = 0;
+  const char *cursor = value;
+  while (*cursor) {
+    char *end = NULL;
+    errno = 0;
+    const double parsed = strtod(cursor, &end);
+    if (end == cursor || errno == ERANGE || !(parsed > 0) || !isfinite(parsed) || (*end != ',' && *end != '\0') ||
+        count == CLI_MAX_SIZES) {
+      snprintf(message, size, "--dt must be a comma-separated list of at most 12 steps > 0 (got '%s')", value);
+      return 2;
+    }
+    options->dt_ladder[count++] = parsed;
+    cursor = *end == ',' ? end + 1 : end;
+  }
+  options->dt_count = count;
+  options->problem.dt = count > 0 ? options->dt_ladder[0] : options->problem.dt;
+  return 0;
 }
 
 /* "2000,4000,8000" into sizes; 0 or 2 with a message. */
@@ -175,6 +201,7 @@ static int set_number(cli_options_t *options, const char *name, double value) {
   if (strcmp(name, "alpha") == 0) options->alpha = value;
   if (strcmp(name, "max-mem") == 0) options->max_mem_gib = value;
   if (strcmp(name, "tolerance") == 0) options->tolerance = value;
+  if (strcmp(name, "dt0") == 0) options->dt0 = value;
   struct {
     const char *name;
     double *target;
@@ -214,6 +241,15 @@ static int set_integer(cli_options_t *options, const char *name, long long value
     snprintf(message, size, "--%s is out of range: %s (got %lld)", name, find_spec(name)->help, value);
     return 2;
   }
+  if (strcmp(name, "levels") == 0 || strcmp(name, "path-levels") == 0) {
+    const int is_levels = strcmp(name, "levels") == 0, low = is_levels ? 2 : 0, high = is_levels ? 8 : 5;
+    if (value < low || value > high) {
+      snprintf(message, size, "--%s must be an integer from %d to %d (got %lld)", name, low, high, value);
+      return 2;
+    }
+    *(is_levels ? &options->levels : &options->path_levels) = (int)value;
+    return 0;
+  }
   if (strcmp(name, "seeds") == 0) {
     if (value < 1 || value > 100000) {
       snprintf(message, size, "--seeds must be an integer from 1 to 100000 (got %lld)", value);
@@ -249,6 +285,7 @@ int cli_option_set(cli_options_t *options, const char *name, const char *value, 
       return set_name(options, name, value, message, size);
     case KIND_NUMBER: {
       double number;
+      if (options->command == CLI_CONVERGE && strcmp(name, "dt") == 0) return set_dt_ladder(options, value, message, size);
       if (!parse_number(value, &number)) {
         snprintf(message, size, "--%s must be a number, %s (got '%s')", name, spec->help, value);
         return 2;
@@ -321,10 +358,10 @@ static int on_config_entry(void *user, const char *section, const char *name, co
     if (*c == '_') *c = '-';
   char inner[512];
   if (section[0] != '\0' && strcmp(section, "solve") != 0 && strcmp(section, "simulate") != 0 &&
-      strcmp(section, "validate") != 0) {
+      strcmp(section, "validate") != 0 && strcmp(section, "converge") != 0) {
     snprintf(reader->message, reader->size,
-             "--config %s line %d: section [%s] is not known (use [solve], [simulate], [validate] or none)", reader->path,
-             line, section);
+             "--config %s line %d: section [%s] is not known (use [solve], [simulate], [validate], [converge] or none)",
+             reader->path, line, section);
     reader->status = 2;
     return 0;
   }
@@ -431,13 +468,14 @@ void cli_options_print_help(cli_command_t command, const char *summary) {
          p->model.loss->name, p->model.activation->name, p->model.teacher->name, p->model.label_noise, p->model.k,
          p->model.kstar, p->gamma, p->eta, p->kappa, p->ridge, p->theta0_var, p->teacher_var, p->tmax, p->dt,
          p->noise->name, p->paths, (unsigned long long)p->seed);
-  if (command != CLI_SOLVE) {
+  if (command == CLI_SIMULATE || command == CLI_VALIDATE) {
     printf("  --n ");
     for (int i = 0; i < defaults.size_count; i++) printf("%s%ld", i ? "," : "", defaults.sizes[i]);
     printf(" --seeds %d --alpha %g\n", defaults.seeds, defaults.alpha);
   }
   if (command != CLI_VALIDATE) printf("  --out %s\n", defaults.out_prefix);
   printf("\nA config file holds the same names without dashes, one 'name = value' a line.\n");
+  if (command == CLI_CONVERGE) printf("  --levels %d --path-levels %d\n", defaults.levels, defaults.path_levels);
   if (command == CLI_VALIDATE)
     printf("Exit status: 0 PASS, 1 FAIL, 2 bad input, 3 the solver diverged.\n");
   else

@@ -11,7 +11,7 @@
 
 #include "dmft/simulate.h"
 
-typedef enum { CLI_SOLVE = 1, CLI_SIMULATE = 2, CLI_VALIDATE = 4 } cli_command_t;
+typedef enum { CLI_SOLVE = 1, CLI_SIMULATE = 2, CLI_VALIDATE = 4, CLI_CONVERGE = 8 } cli_command_t;
 
 #define CLI_MAX_SIZES 12
 
@@ -33,6 +33,11 @@ typedef struct {
   const char *report_dir;
   const char *suite;
   double tolerance; /* 0: Bonferroni bound for a 1% family-wise error */
+  /* converge */
+  double dt_ladder[CLI_MAX_SIZES]; /* --dt as a list, or --dt0 and --levels */
+  int dt_count;
+  double dt0;
+  int levels, path_levels;
   char out_storage[4096], report_storage[4096];
 } cli_options_t;
 

@@ -49,7 +49,7 @@ static void write_plot_script(FILE *gp, const char *directory, const cli_report_
                                 {k > 1 ? "Q_0_0 (norm)" : "Q (norm)", 3 + km},
                                 {"train loss", 3 + km + kq},
                                 {"test loss", 4 + km + kq}};
-  fprintf(gp, "set datafile separator ','\nset terminal svg size 1100,760 dynamic font 'sans,11'\n");
+  fprintf(gp, "set datafile separator ','\nset terminal svg size 1100,760 dynamic font 'sans,11' noenhanced\n");
   fprintf(gp, "set output '%s/observables.svg'\nset multiplot layout 2,2 title '%s'\n", directory, report->title);
   fprintf(gp, "set grid\nset key top left font ',9'\nset xlabel 'epochs'\n");
   for (int p = 0; p < 4; p++) {
@@ -66,7 +66,7 @@ static void write_plot_script(FILE *gp, const char *directory, const cli_report_
     fprintf(gp, "\n");
   }
   fprintf(gp, "unset multiplot\n");
-  fprintf(gp, "set terminal svg size 600,420 dynamic font 'sans,11'\nset output '%s/deviation.svg'\n", directory);
+  fprintf(gp, "set terminal svg size 600,420 dynamic font 'sans,11' noenhanced\nset output '%s/deviation.svg'\n", directory);
   fprintf(gp, "set datafile separator whitespace\nset logscale xy\nset grid\nset key top right\nset xlabel 'n (samples)'\n"
               "set ylabel 'rms deviation from DMFT'\nset title 'deviation against n (slope %.2f)'\n",
           report->slope);
@@ -81,7 +81,7 @@ static void write_plot_script(FILE *gp, const char *directory, const cli_report_
 }
 
 /* Copies a file's text into the page (the SVGs, so that the page stands alone). */
-static void inline_file(FILE *out, const char *path) {
+void cli_report_inline_svg(FILE *out, const char *path) {
   FILE *in = fopen(path, "r");
   if (!in) {
     fprintf(out, "<p>(missing: %s)</p>\n", path);
@@ -135,10 +135,10 @@ static void write_html(const char *directory, const cli_report_t *report) {
           report->slope);
   fprintf(html, "<h2>Observables</h2>\n");
   snprintf(path, sizeof path, "%s/observables.svg", directory);
-  inline_file(html, path);
+  cli_report_inline_svg(html, path);
   fprintf(html, "<h2>Deviation against n</h2>\n<div class='small'>\n");
   snprintf(path, sizeof path, "%s/deviation.svg", directory);
-  inline_file(html, path);
+  cli_report_inline_svg(html, path);
   fprintf(html, "</div>\n");
   fprintf(html, "<p>Data: solver.csv, simulation-n*.csv (same columns as dmft solve), deviation.dat.</p></body></html>\n");
   fclose(html);

@@ -238,6 +238,38 @@ static void test_validate_passes_and_fails_when_it_should(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "FAIL"));
 }
 
+static void test_converge(void) {
+  const struct {
+    const char *arguments;
+    const char *named;
+  } cases[] = {
+      {"--dt 0.1", "--dt"}, {"--dt 0.1,0.03", "--dt"}, {"--dt 0.1,0.05,0.01", "--dt"}, {"--dt 0.1,x", "--dt"},
+      {"--levels 1", "--levels"}, {"--path-levels 9", "--path-levels"}, {"--tmax 1.05 --dt 0.1,0.05", "--tmax"},
+      {"--dt0 -1", "--dt0"}, {"--n 100", "--n"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char arguments[512];
+    snprintf(arguments, sizeof arguments, "converge --quiet --out keep %s", cases[i].arguments);
+    const int status = run(arguments);
+    if (status != 2 || !strstr(errors, cases[i].named))
+      fprintf(stderr, "\n    dmft %s: exit %d, said: %s", arguments, status, errors);
+    CU_ASSERT_EQUAL(status, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(errors, cases[i].named));
+    CU_ASSERT_EQUAL(count_lines(errors), 1);
+    CU_ASSERT(!exists("keep-extrapolated.csv") && !exists("keep.h5"));
+  }
+  CU_ASSERT_EQUAL_FATAL(run("converge --quiet --loss squared --activation linear --teacher linear --noise flow --tmax 1 "
+                            "--dt0 0.1 --levels 3 --path-levels 0 --out ladder --report ladder-report"),
+                        0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "observed order"));
+  CU_ASSERT(exists("ladder.csv") && exists("ladder-extrapolated.csv") && exists("ladder.h5") &&
+            exists("ladder-report/index.html") && exists("ladder-report/convergence.svg"));
+  char csv[65536], path[512];
+  snprintf(path, sizeof path, "%s/ladder-extrapolated.csv", directory);
+  read_file(path, csv, sizeof csv);
+  CU_ASSERT_EQUAL(strncmp(csv, "observable,t,epoch,extrapolated,error,", 38), 0);
+}
+
 int main(void) {
   snprintf(directory, sizeof directory, "/tmp/dmft-test-cli-XXXXXX");
   if (!mkdtemp(directory)) return 1;
@@ -249,6 +281,7 @@ int main(void) {
                          {"simulate writes the solver layout", test_simulate_writes_the_solver_layout},
                          {"simulate and validate refuse bad input", test_simulate_and_validate_refuse_bad_input},
                          {"validate passes and fails when it should", test_validate_passes_and_fails_when_it_should},
+                         {"converge", test_converge},
                          CU_TEST_INFO_NULL};
   const int failed = dmft_test_run("cli", tests);
   char command[512];

@@ -1,0 +1,21 @@
+#include "dmft/convergence.h"
+
+#include <math.h>
+
+static double extrapolate(double coarse, double fine, double ratio) { return (ratio * fine - coarse) / (ratio - 1.0); }
+
+void dmft_richardson(const double *values, const double *se, int levels, double ratio, dmft_extrapolation_t *out) {
+  const int fine = levels - 1, coarse = levels - 2;
+  out->value = extrapolate(values[coarse], values[fine], ratio);
+  out->monte_carlo_error = sqrt(ratio * ratio * se[fine] * se[fine] + se[coarse] * se[coarse]) / (ratio - 1.0);
+  if (levels >= 3) {
+    const double previous = extrapolate(values[coarse - 1], values[coarse], ratio);
+    out->discretization_error = fabs(out->value - previous);
+    const double d_coarse = fabs(values[coarse - 1] - values[coarse]), d_fine = fabs(values[coarse] - values[fine]);
+    out->observed_order = d_coarse > 0 && d_fine > 0 ? log(d_coarse / d_fine) / log(ratio) : NAN;
+  } else {
+    out->discretization_error = fabs(out->value - values[fine]);
+    out->observed_order = NAN;
+  }
+  out->error = sqrt(out->discretization_error * out->discretization_error + out->monte_carlo_error * out->monte_carlo_error);
+}
