@@ -272,8 +272,10 @@ static void write_report(const char *directory, const dmft_problem_t *problem, c
   fclose(curves);
   fclose(paths);
 
-  fprintf(gp, "set terminal svg size 1100,400 dynamic font 'sans,11' noenhanced\nset output '%s/convergence.svg'\n", directory);
-  fprintf(gp, "set multiplot layout 1,2\nset logscale xy\nset grid\nset key bottom right font ',9'\n");
+  const int path_panel = ladder->path_levels >= 1;
+  fprintf(gp, "set terminal svg size %d,400 dynamic font 'sans,11' noenhanced\nset output '%s/convergence.svg'\n",
+          path_panel ? 1100 : 560, directory);
+  fprintf(gp, "set multiplot layout 1,%d\nset logscale xy\nset grid\nset key bottom right font ',9'\n", path_panel ? 2 : 1);
   fprintf(gp, "set xlabel 'time step dt'\nset ylabel '|f(dt) - f(dt/%g)| at t = %g'\nset title 'successive differences "
               "(slope = order)'\nplot ",
           ladder->ratio, first->t[last]);
@@ -281,10 +283,13 @@ static void write_report(const char *directory, const dmft_problem_t *problem, c
     observable_name(first->k, first->kstar, o, name, sizeof name);
     fprintf(gp, "%s'%s/differences.dat' using 1:%d with linespoints pt 7 title '%s'", o ? ", " : "", directory, o + 2, name);
   }
-  fprintf(gp, "\nset xlabel 'paths'\nset ylabel 'rms standard error at t = %g'\nset title 'Monte Carlo error against "
-              "paths'\nplot '%s/paths.dat' using 1:2 with linespoints pt 7 title 'measured', '%s/paths.dat' using 1:3 with "
-              "lines dt 3 lc rgb '#777777' title 'slope -1/2'\nunset multiplot\n",
-          first->t[last], directory, directory);
+  fprintf(gp, "\n");
+  if (path_panel)
+    fprintf(gp, "set xlabel 'paths'\nset ylabel 'rms standard error at t = %g'\nset title 'Monte Carlo error against "
+                "paths'\nplot '%s/paths.dat' using 1:2 with linespoints pt 7 title 'measured', '%s/paths.dat' using 1:3 "
+                "with lines dt 3 lc rgb '#777777' title 'slope -1/2'\n",
+            first->t[last], directory, directory);
+  fprintf(gp, "unset multiplot\n");
   fprintf(gp, "set terminal svg size 1100,400 dynamic font 'sans,11' noenhanced\nset output '%s/curves.svg'\nunset logscale\n"
               "set multiplot layout 1,2\nset xlabel 'epochs'\nset key bottom right font ',9'\nset title ''\n",
           directory);
