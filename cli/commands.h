@@ -8,5 +8,6 @@ int cli_list(int argc, char **argv);
 int cli_simulate(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_converge(int argc, char **argv);
+int cli_online(int argc, char **argv);
 
 #endif

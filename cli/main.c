@@ -14,6 +14,7 @@ static void print_usage(FILE *stream) {
          "  simulate  run the real algorithm at finite n and write the same observables\n"
          "  validate  compare solve with simulate over several n: PASS or FAIL, and a report\n"
          "  converge  solve over a ladder of time steps and path counts: order, dt -> 0 extrapolation\n"
+         "  online    the one-pass limit (gamma -> infinity): online-SGD equations for M and Q, by CVODE\n"
          "  list      list the built-in models and noise modules\n\n"
          "  dmft COMMAND --help   options of a command\n"
          "  dmft --version        the version\n");
@@ -37,6 +38,7 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "simulate") == 0) return cli_simulate(argc - 2, argv + 2);
   if (strcmp(argv[1], "validate") == 0) return cli_validate(argc - 2, argv + 2);
   if (strcmp(argv[1], "converge") == 0) return cli_converge(argc - 2, argv + 2);
-  fprintf(stderr, "dmft: unknown command '%s' (accepted: solve, simulate, validate, converge, list; see dmft --help)\n", argv[1]);
+  if (strcmp(argv[1], "online") == 0) return cli_online(argc - 2, argv + 2);
+  fprintf(stderr, "dmft: unknown command '%s' (accepted: solve, simulate, validate, converge, online, list; see dmft --help)\n", argv[1]);
   return 2;
 }

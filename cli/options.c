@@ -19,7 +19,7 @@ typedef struct {
   unsigned commands; /* CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE */
 } option_spec_t;
 
-#define ALL (CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE | CLI_CONVERGE)
+#define ALL (CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE | CLI_CONVERGE | CLI_ONLINE)
 #define SIMULATING (CLI_SIMULATE | CLI_VALIDATE)
 
 static const option_spec_t specs[] = {
@@ -45,7 +45,7 @@ static const option_spec_t specs[] = {
     {"seed", KIND_INTEGER, "S", "random seed (integer >= 0)", ALL},
     {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it", ALL},
     {"output-every", KIND_INTEGER, "N", "write every N-th step (default: at most 1001 rows)", ALL},
-    {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv", CLI_SOLVE | CLI_SIMULATE | CLI_CONVERGE},
+    {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv", CLI_SOLVE | CLI_SIMULATE | CLI_CONVERGE | CLI_ONLINE},
     {"config", KIND_TEXT, "FILE", "read options from an INI file; the command line overrides it", ALL},
     {"quiet", KIND_FLAG, "", "no progress bar, no summary", ALL},
     {"n", KIND_SIZES, "N[,N...]", "samples of the simulation (validate: a list of sizes; d = n / gamma)", SIMULATING},
@@ -68,14 +68,21 @@ static const option_spec_t *find_spec(const char *name) {
 }
 
 static const char *command_name(cli_command_t command) {
-  return command == CLI_SOLVE ? "solve" : command == CLI_SIMULATE ? "simulate" : command == CLI_VALIDATE ? "validate" : "converge";
+  return command == CLI_SOLVE      ? "solve"
+         : command == CLI_SIMULATE ? "simulate"
+         : command == CLI_VALIDATE ? "validate"
+         : command == CLI_CONVERGE ? "converge"
+                                   : "online";
 }
 
 void cli_options_defaults(cli_options_t *options, cli_command_t command) {
   memset(options, 0, sizeof *options);
   options->command = command;
   dmft_problem_set_defaults(&options->problem);
-  options->out_prefix = command == CLI_SOLVE ? "dmft-run" : command == CLI_CONVERGE ? "dmft-converge" : "dmft-simulation";
+  options->out_prefix = command == CLI_SOLVE      ? "dmft-run"
+                        : command == CLI_CONVERGE ? "dmft-converge"
+                        : command == CLI_ONLINE   ? "dmft-online"
+                                                  : "dmft-simulation";
   options->seeds = 8;
   options->alpha = 0.5;
   options->levels = 4;
@@ -358,7 +365,7 @@ static int on_config_entry(void *user, const char *section, const char *name, co
     if (*c == '_') *c = '-';
   char inner[512];
   if (section[0] != '\0' && strcmp(section, "solve") != 0 && strcmp(section, "simulate") != 0 &&
-      strcmp(section, "validate") != 0 && strcmp(section, "converge") != 0) {
+      strcmp(section, "validate") != 0 && strcmp(section, "converge") != 0 && strcmp(section, "online") != 0) {
     snprintf(reader->message, reader->size,
              "--config %s line %d: section [%s] is not known (use [solve], [simulate], [validate], [converge] or none)",
              reader->path, line, section);

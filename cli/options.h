@@ -11,7 +11,7 @@
 
 #include "dmft/simulate.h"
 
-typedef enum { CLI_SOLVE = 1, CLI_SIMULATE = 2, CLI_VALIDATE = 4, CLI_CONVERGE = 8 } cli_command_t;
+typedef enum { CLI_SOLVE = 1, CLI_SIMULATE = 2, CLI_VALIDATE = 4, CLI_CONVERGE = 8, CLI_ONLINE = 16 } cli_command_t;
 
 #define CLI_MAX_SIZES 12
 

@@ -85,9 +85,9 @@ int dmft_test_loss_create(const dmft_model_t *model, double teacher_var, uint64_
   return DMFT_OK;
 }
 
-double dmft_test_loss_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M) {
+/* Factors the joint covariance of (w*, a), w* first so that its rows are diagonal. */
+static void factor_joint_covariance(dmft_test_loss_t *rule, const double *Q, const double *M) {
   const int k = rule->model->k, kstar = rule->model->kstar, n = rule->gaussian_dims;
-  /* Factor the joint covariance of (w*, a): w* first, so its rows are diagonal. */
   for (int i = 0; i < n; i++) {
     for (int j = 0; j <= i; j++) {
       double value;
@@ -98,12 +98,31 @@ double dmft_test_loss_evaluate(dmft_test_loss_t *rule, const double *Q, const do
     }
     dmft__psd_cholesky_append(rule->factor, i, rule->covariance);
   }
-  double total = 0.0;
+}
+
+void dmft_test_loss_expect(dmft_test_loss_t *rule, const double *Q, const double *M, dmft_gaussian_integrand_fn integrand,
+                           void *user) {
+  const int n = rule->gaussian_dims, kstar = rule->model->kstar;
+  factor_joint_covariance(rule, Q, M);
   for (long p = 0; p < rule->points; p++) {
     const double *z = rule->points_z + p * rule->dims;
     for (int i = 0; i < n; i++) rule->x[i] = dmft__psd_cholesky_row_dot(rule->factor, i, z);
-    const double eps = rule->dims > n ? z[n] : 0.0;
-    total += rule->weights[p] * dmft_model_flip_averaged_loss(rule->model, rule->x + kstar, rule->x, eps);
+    integrand(rule->x + kstar, rule->x, rule->dims > n ? z[n] : 0.0, rule->weights[p], user);
   }
-  return total;
+}
+
+typedef struct {
+  const dmft_model_t *model;
+  double total;
+} loss_sum_t;
+
+static void add_loss(const double *xi, const double *wstar, double eps, double weight, void *user) {
+  loss_sum_t *sum = user;
+  sum->total += weight * dmft_model_flip_averaged_loss(sum->model, xi, wstar, eps);
+}
+
+double dmft_test_loss_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M) {
+  loss_sum_t sum = {rule->model, 0.0};
+  dmft_test_loss_expect(rule, Q, M, add_loss, &sum);
+  return sum.total;
 }

@@ -270,6 +270,20 @@ static void test_converge(void) {
   CU_ASSERT_EQUAL(strncmp(csv, "observable,t,epoch,extrapolated,error,", 38), 0);
 }
 
+static void test_online(void) {
+  CU_ASSERT_EQUAL(run("online --help"), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "CVODE"));
+  CU_ASSERT_EQUAL_FATAL(run("online --quiet --gamma 10 --tmax 0.2 --dt 0.01 --out online"), 0);
+  char csv[65536], path[512];
+  snprintf(path, sizeof path, "%s/online.csv", directory);
+  read_file(path, csv, sizeof csv);
+  const char *header = "t,epoch,M,Q,train_loss,test_loss,M_se,Q_se,train_loss_se,test_loss_se\n";
+  CU_ASSERT_EQUAL(strncmp(csv, header, strlen(header)), 0);
+  CU_ASSERT_EQUAL(count_lines(csv), 1 + 21);
+  CU_ASSERT_EQUAL(run("online --quiet --gamma -1"), 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(errors, "--gamma"));
+}
+
 int main(void) {
   snprintf(directory, sizeof directory, "/tmp/dmft-test-cli-XXXXXX");
   if (!mkdtemp(directory)) return 1;
@@ -282,6 +296,7 @@ int main(void) {
                          {"simulate and validate refuse bad input", test_simulate_and_validate_refuse_bad_input},
                          {"validate passes and fails when it should", test_validate_passes_and_fails_when_it_should},
                          {"converge", test_converge},
+                         {"online", test_online},
                          CU_TEST_INFO_NULL};
   const int failed = dmft_test_run("cli", tests);
   char command[512];

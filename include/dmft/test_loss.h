@@ -21,6 +21,13 @@ typedef struct dmft_test_loss dmft_test_loss_t;
 int dmft_test_loss_create(const dmft_model_t *model, double teacher_var, uint64_t seed, uint64_t stream,
                            dmft_test_loss_t **rule);
 double dmft_test_loss_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M);
+
+/* The same rule for any expectation over (a, w*, eps): `integrand` is called at every point with
+ * the student field a (k), the teacher field w* (k*), the label noise eps and the point's weight,
+ * and accumulates into `user` (the online-SGD equations use it for their drift terms). */
+typedef void (*dmft_gaussian_integrand_fn)(const double *xi, const double *wstar, double eps, double weight, void *user);
+void dmft_test_loss_expect(dmft_test_loss_t *rule, const double *Q, const double *M, dmft_gaussian_integrand_fn integrand,
+                           void *user);
 void dmft_test_loss_free(dmft_test_loss_t **rule);
 
 #endif

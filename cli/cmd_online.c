@@ -1,0 +1,57 @@
+/* dmft online: the one-pass (gamma -> infinity) limit of SGD, the online ODEs for the overlaps
+ * integrated by CVODE, written in dmft solve's layout (time t = tau / (kappa gamma)). */
+#include <stdio.h>
+
+#include "commands.h"
+#include "dmft/online.h"
+#include "options.h"
+#include "progress.h"
+#include "writers.h"
+
+static const char *const online_summary =
+    "Integrate the online-SGD equations for the overlaps M and Q (the one-pass limit of SGD, gamma -> infinity\n"
+    "at fixed tau = kappa gamma t, the samples seen per dimension; per-sample step eta/kappa) with SUNDIALS\n"
+    "CVODE, and write PREFIX.csv and PREFIX.h5 in dmft solve's layout (standard errors zero; train loss =\n"
+    "test loss). --gamma only converts tau to t and scales the ridge (eta ridge / (kappa gamma) per unit tau);\n"
+    "--noise, --paths, --seed and --threads play no part.";
+
+int cli_online(int argc, char **argv) {
+  cli_options_t options;
+  cli_options_defaults(&options, CLI_ONLINE);
+  char message[1024] = "";
+  const int parsed = cli_options_parse(&options, argc, argv, message, sizeof message);
+  if (parsed == 1) {
+    cli_options_print_help(CLI_ONLINE, online_summary);
+    return 0;
+  }
+  if (parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
+      !cli_output_directory_is_writable("--out", options.out_prefix, message, sizeof message)) {
+    fprintf(stderr, "dmft online: %s\n", message);
+    return 2;
+  }
+  const double started = cli_seconds_now();
+  dmft_result_t *result = NULL;
+  const int status = dmft_online_solve(&options.problem, &result, message, sizeof message);
+  if (status != DMFT_OK && status != DMFT_EDIVERGED) {
+    fprintf(stderr, "dmft online: %s\n", message);
+    return 2;
+  }
+  char csv_path[4200], h5_path[4200];
+  snprintf(csv_path, sizeof csv_path, "%s.csv", options.out_prefix);
+  snprintf(h5_path, sizeof h5_path, "%s.h5", options.out_prefix);
+  const int written = cli_write_csv(csv_path, &options.problem, result) == DMFT_OK &&
+                      cli_write_hdf5(h5_path, &options.problem, result, NULL) == DMFT_OK;
+  int exit_status = 0;
+  if (!written) {
+    fprintf(stderr, "dmft online: could not write %s and %s\n", csv_path, h5_path);
+    exit_status = 2;
+  } else if (status == DMFT_EDIVERGED) {
+    fprintf(stderr, "dmft online: %s; the %ld rows before it are in %s and %s\n", message, result->rows_done, csv_path, h5_path);
+    exit_status = 3;
+  } else if (!options.quiet) {
+    printf("dmft online: wrote %s and %s (%ld rows to tau = %g, %.1f s)\n", csv_path, h5_path, result->rows_done,
+           options.problem.kappa * options.problem.gamma * result->t[result->rows_done - 1], cli_seconds_now() - started);
+  }
+  dmft_result_free(&result);
+  return exit_status;
+}
