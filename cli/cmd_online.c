@@ -37,10 +37,8 @@ int cli_online(int argc, char **argv) {
     return 2;
   }
   char csv_path[4200], h5_path[4200];
-  snprintf(csv_path, sizeof csv_path, "%s.csv", options.out_prefix);
-  snprintf(h5_path, sizeof h5_path, "%s.h5", options.out_prefix);
-  const int written = cli_write_csv(csv_path, &options.problem, result) == DMFT_OK &&
-                      cli_write_hdf5(h5_path, &options.problem, result, NULL) == DMFT_OK;
+  const int written =
+      cli_write_outputs(options.out_prefix, &options.problem, result, NULL, csv_path, h5_path, sizeof csv_path);
   int exit_status = 0;
   if (!written) {
     fprintf(stderr, "dmft online: could not write %s and %s\n", csv_path, h5_path);

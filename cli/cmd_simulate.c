@@ -40,10 +40,8 @@ int cli_simulate(int argc, char **argv) {
     return 2;
   }
   char csv_path[4200], h5_path[4200];
-  snprintf(csv_path, sizeof csv_path, "%s.csv", options.out_prefix);
-  snprintf(h5_path, sizeof h5_path, "%s.h5", options.out_prefix);
-  const int written = cli_write_csv(csv_path, &options.problem, simulation->result) == DMFT_OK &&
-                      cli_write_hdf5(h5_path, &options.problem, simulation->result, simulation) == DMFT_OK;
+  const int written =
+      cli_write_outputs(options.out_prefix, &options.problem, simulation->result, simulation, csv_path, h5_path, sizeof csv_path);
   if (!written) fprintf(stderr, "dmft simulate: could not write %s and %s\n", csv_path, h5_path);
   else if (!options.quiet)
     printf("dmft simulate: wrote %s and %s (%s, n = %ld, d = %ld, %d seeds, %.1f s)\n", csv_path, h5_path,

@@ -41,10 +41,8 @@ int cli_solve(int argc, char **argv) {
   }
 
   char csv_path[4200], h5_path[4200];
-  snprintf(csv_path, sizeof csv_path, "%s.csv", options.out_prefix);
-  snprintf(h5_path, sizeof h5_path, "%s.h5", options.out_prefix);
-  const int written = cli_write_csv(csv_path, &options.problem, result) == DMFT_OK &&
-                      cli_write_hdf5(h5_path, &options.problem, result, NULL) == DMFT_OK;
+  const int written =
+      cli_write_outputs(options.out_prefix, &options.problem, result, NULL, csv_path, h5_path, sizeof csv_path);
   const double seconds = cli_seconds_now() - progress.started;
   int exit_status = 0;
   if (!written) {

@@ -57,6 +57,15 @@ static int count_lines(const char *text) {
   return lines;
 }
 
+/* `dmft ARGUMENTS` must exit 2 with one line that names `named`. */
+static void expect_refusal(const char *arguments, const char *named) {
+  const int status = run(arguments);
+  if (status != 2 || !strstr(errors, named)) fprintf(stderr, "\n    dmft %s: exit %d, said: %s", arguments, status, errors);
+  CU_ASSERT_EQUAL(status, 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(errors, named));
+  CU_ASSERT_EQUAL(count_lines(errors), 1);
+}
+
 static void test_help_version_list(void) {
   CU_ASSERT_EQUAL(run("--help"), 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "solve"));
@@ -98,12 +107,7 @@ static void test_bad_input_is_refused_and_loses_nothing(void) {
     write_text("keep.csv", "precious\n");
     char arguments[512];
     snprintf(arguments, sizeof arguments, "solve --quiet --out keep %s", cases[i].arguments);
-    const int status = run(arguments);
-    if (status != 2 || !strstr(errors, cases[i].named))
-      fprintf(stderr, "\n    dmft %s: exit %d, said: %s", arguments, status, errors);
-    CU_ASSERT_EQUAL(status, 2);
-    CU_ASSERT_PTR_NOT_NULL(strstr(errors, cases[i].named));
-    CU_ASSERT_EQUAL(count_lines(errors), 1);
+    expect_refusal(arguments, cases[i].named);
     CU_ASSERT(!exists("keep.h5"));
     char kept[64];
     char path[512];
@@ -208,12 +212,7 @@ static void test_simulate_and_validate_refuse_bad_input(void) {
     char arguments[512];
     const int simulating = strncmp(cases[i].arguments, "validate", 8) != 0;
     snprintf(arguments, sizeof arguments, "%s --quiet%s", cases[i].arguments, simulating ? " --out keep" : "");
-    const int status = run(arguments);
-    if (status != 2 || !strstr(errors, cases[i].named))
-      fprintf(stderr, "\n    dmft %s: exit %d, said: %s", arguments, status, errors);
-    CU_ASSERT_EQUAL(status, 2);
-    CU_ASSERT_PTR_NOT_NULL(strstr(errors, cases[i].named));
-    CU_ASSERT_EQUAL(count_lines(errors), 1);
+    expect_refusal(arguments, cases[i].named);
     CU_ASSERT(!exists("keep.h5"));
   }
 }
@@ -250,12 +249,7 @@ static void test_converge(void) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char arguments[512];
     snprintf(arguments, sizeof arguments, "converge --quiet --out keep %s", cases[i].arguments);
-    const int status = run(arguments);
-    if (status != 2 || !strstr(errors, cases[i].named))
-      fprintf(stderr, "\n    dmft %s: exit %d, said: %s", arguments, status, errors);
-    CU_ASSERT_EQUAL(status, 2);
-    CU_ASSERT_PTR_NOT_NULL(strstr(errors, cases[i].named));
-    CU_ASSERT_EQUAL(count_lines(errors), 1);
+    expect_refusal(arguments, cases[i].named);
     CU_ASSERT(!exists("keep-extrapolated.csv") && !exists("keep.h5"));
   }
   CU_ASSERT_EQUAL_FATAL(run("converge --quiet --loss squared --activation linear --teacher linear --noise flow --tmax 1 "
@@ -280,8 +274,7 @@ static void test_online(void) {
   const char *header = "t,epoch,M,Q,train_loss,test_loss,M_se,Q_se,train_loss_se,test_loss_se\n";
   CU_ASSERT_EQUAL(strncmp(csv, header, strlen(header)), 0);
   CU_ASSERT_EQUAL(count_lines(csv), 1 + 21);
-  CU_ASSERT_EQUAL(run("online --quiet --gamma -1"), 2);
-  CU_ASSERT_PTR_NOT_NULL(strstr(errors, "--gamma"));
+  expect_refusal("online --quiet --gamma -1", "--gamma");
 }
 
 int main(void) {
