@@ -46,6 +46,16 @@ static void observable(const dmft_result_t *r, long row, int index, double *valu
   else *value = r->test_loss[row], *se = r->test_loss_se[row];
 }
 
+/* The same observable of one replica group (results solved with keep_group_values). */
+static double group_observable(const dmft_result_t *r, int group, long row, int index) {
+  const int km = r->k * r->kstar, kq = r->k * r->k;
+  const long rows = r->rows;
+  if (index < km) return r->group_M[((size_t)group * rows + row) * km + index];
+  if (index < km + kq) return r->group_Q[((size_t)group * rows + row) * kq + index - km];
+  if (index == km + kq) return r->group_train_loss[(size_t)group * rows + row];
+  return r->group_test_loss[(size_t)group * rows + row];
+}
+
 static void observable_name(int k, int kstar, int index, char *name, size_t size) {
   const int km = k * kstar, kq = k * k, scalar = k == 1 && kstar == 1;
   if (index < km) scalar ? snprintf(name, size, "M") : snprintf(name, size, "M_%d_%d", index / kstar, index % kstar);
@@ -97,6 +107,10 @@ static dmft_problem_t level_problem(const cli_options_t *options, const ladder_t
   const long coarse_every = dmft_problem_output_every(&p);
   p.dt = ladder->dt[level];
   p.output_every = coarse_every * lround(pow(ladder->ratio, level));
+  p.keep_group_values = 1; /* for the Monte Carlo error of the extrapolation, group by group */
+  /* By default every level keeps the seed: the same paths meet the same random numbers at every
+   * dt, and their Monte Carlo errors largely cancel in the extrapolation. */
+  if (options->independent_levels) p.seed += 7919u * (uint64_t)level;
   return p;
 }
 
@@ -141,7 +155,7 @@ static int write_tables(const char *prefix, const dmft_problem_t *problem, const
   }
   fprintf(levels, "observable,t,epoch,dt,value,se\n");
   fprintf(extrapolated, "observable,t,epoch,extrapolated,error,discretization_error,monte_carlo_error,observed_order,"
-                        "finest,finest_se\n");
+                        "finest,finest_se,monte_carlo_error_if_independent\n");
   fprintf(paths, "observable,t,paths,value,se\n");
   for (int o = 0; o < ladder->observables; o++) {
     observable_name(first->k, first->kstar, o, name, sizeof name);
@@ -155,8 +169,9 @@ static int write_tables(const char *prefix, const dmft_problem_t *problem, const
       const dmft_extrapolation_t *e = &ladder->extrapolated[i * ladder->observables + o];
       double finest, finest_se;
       observable(ladder->solutions[ladder->levels - 1], i, o, &finest, &finest_se);
-      fprintf(extrapolated, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.10g,%.10g\n", name, t, problem->kappa * t, e->value,
-              e->error, e->discretization_error, e->monte_carlo_error, e->observed_order, finest, finest_se);
+      fprintf(extrapolated, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.10g,%.10g,%.10g\n", name, t, problem->kappa * t,
+              e->value, e->error, e->discretization_error, e->monte_carlo_error, e->observed_order, finest, finest_se,
+              e->independent_monte_carlo_error);
     }
     for (int l = 0; l < ladder->path_levels; l++) {
       double value, se;
@@ -397,12 +412,22 @@ int cli_converge(int argc, char **argv) {
   ladder.rows = first->rows_done;
   ladder.observables = dmft_compare_observables(first->k, first->kstar);
   ladder.extrapolated = calloc((size_t)(ladder.rows * ladder.observables), sizeof(dmft_extrapolation_t));
-  for (long i = 0; ladder.extrapolated && i < ladder.rows; i++)
+  const int groups = first->groups;
+  double *group_values = malloc(sizeof(double) * (size_t)(ladder.levels * groups));
+  for (long i = 0; ladder.extrapolated && group_values && i < ladder.rows; i++)
     for (int o = 0; o < ladder.observables; o++) {
-      double values[CLI_MAX_SIZES], se[CLI_MAX_SIZES];
-      for (int l = 0; l < ladder.levels; l++) observable(ladder.solutions[l], i, o, &values[l], &se[l]);
-      dmft_richardson(values, se, ladder.levels, ladder.ratio, &ladder.extrapolated[i * ladder.observables + o]);
+      dmft_extrapolation_t *e = &ladder.extrapolated[i * ladder.observables + o];
+      if (groups >= 2) {
+        for (int l = 0; l < ladder.levels; l++)
+          for (int g = 0; g < groups; g++) group_values[l * groups + g] = group_observable(ladder.solutions[l], g, i, o);
+        dmft_richardson_groups(group_values, groups, ladder.levels, ladder.ratio, e);
+      } else {
+        double values[CLI_MAX_SIZES], se[CLI_MAX_SIZES];
+        for (int l = 0; l < ladder.levels; l++) observable(ladder.solutions[l], i, o, &values[l], &se[l]);
+        dmft_richardson(values, se, ladder.levels, ladder.ratio, e);
+      }
     }
+  free(group_values);
   if (!ladder.extrapolated || write_tables(options.out_prefix, &options.problem, &ladder) != DMFT_OK) {
     fprintf(stderr, "dmft converge: could not write %s.csv and the tables next to it\n", options.out_prefix);
     free_ladder(&ladder);
@@ -429,10 +454,10 @@ int cli_converge(int argc, char **argv) {
       }
       slope = dmft_finite_size_slope(ladder.paths, path_se, ladder.path_levels);
     }
-    printf("  %-12s dt -> 0: %.6g +- %.2g (discretization %.2g, Monte Carlo %.2g); observed order %.2f; finest %.6g +- "
-           "%.2g; error ~ paths^%.2f\n",
-           name, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->observed_order, finest, finest_se,
-           slope);
+    printf("  %-12s dt -> 0: %.6g +- %.2g (discretization %.2g, Monte Carlo %.2g, %.2g without common random numbers); "
+           "observed order %.2f; finest %.6g +- %.2g; error ~ paths^%.2f\n",
+           name, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->independent_monte_carlo_error,
+           e->observed_order, finest, finest_se, slope);
   }
   printf("Tables: %s.csv, %s-extrapolated.csv, %s-paths.csv, %s.h5\n", options.out_prefix, options.out_prefix,
          options.out_prefix, options.out_prefix);

@@ -38,6 +38,7 @@ typedef struct {
   int dt_count;
   double dt0;
   int levels, path_levels;
+  int independent_levels;
   char out_storage[4096], report_storage[4096];
 } cli_options_t;
 

@@ -6,8 +6,10 @@
  * contributions from paths that jump at both k and m (equations.md §3). So a path with J jumps
  * costs O(J^3) in all, instead of the O(K^2) (or O(K^3) with tangents) of the dense engine.
  *
- * The jump times of every path are drawn before the time loop, which fixes every path's
- * memory, so nothing is allocated while marching. The train loss at a reporting step needs the
+ * The arrival times of every path are drawn before the time loop, which fixes every path's
+ * memory, so nothing is allocated while marching. They are drawn in continuous time by the
+ * noise module and binned into steps, and every arrival owns its normals in the stream, so a
+ * path meets the same random numbers at every dt of a ladder. The train loss at a reporting step needs the
  * field of a path that does not jump there: it is drawn from a separate per-path stream,
  * conditioned on the path's jump values but not added to them, so the dynamics do not depend
  * on the output grid.
@@ -124,11 +126,15 @@ static int draw_jump_times(const dmft__replica_t *replica, sparse_state_t *state
   for (long p = 0; p < replica->paths; p++) {
     sparse_path_t *path = &state->paths[p];
     path->first_jump = used;
-    long step = -1;
+    double time = -1.0;
     for (;;) {
-      unsigned count = 0;
-      step = problem->noise->next_jump(&path->dynamics, problem->kappa, problem->dt, step, &count);
+      long step = 0;
+      time = problem->noise->next_arrival(&path->dynamics, problem->kappa, problem->dt, time, &step);
       if (step > replica->steps) break;
+      if (used > path->first_jump && state->jump_steps[used - 1] == step) {
+        state->jump_counts[used - 1]++; /* another arrival in the same step */
+        continue;
+      }
       if (used == capacity) {
         capacity *= 2;
         long *steps = realloc(state->jump_steps, sizeof(long) * (size_t)capacity);
@@ -139,7 +145,7 @@ static int draw_jump_times(const dmft__replica_t *replica, sparse_state_t *state
         state->jump_counts = counts;
       }
       state->jump_steps[used] = step;
-      state->jump_counts[used] = count;
+      state->jump_counts[used] = 1;
       used++;
     }
     path->n_jumps = used - path->first_jump;
@@ -240,6 +246,10 @@ static void process_jump(dmft__replica_t *replica, sparse_state_t *state, sparse
     layout.innovations[earlier + c] = dmft_rng_normal(&path->dynamics);
     layout.field[c] = dmft__psd_cholesky_row_dot(layout.factor, earlier + c, layout.innovations);
   }
+  /* Each arrival owns k normals of the stream, drawn or not: when a coarser step merges two
+   * arrivals, the later ones still meet the same numbers (common random numbers across dt). */
+  for (unsigned extra = 1; extra < state->jump_counts[path->first_jump + a]; extra++)
+    for (int c = 0; c < w; c++) (void)dmft_rng_normal(&path->dynamics);
   subtract_memory(replica, jump_steps, a, layout.kicks, k, layout.field);
 
   double *kick = layout.kicks + (size_t)a * (size_t)w;

@@ -39,6 +39,10 @@ void dmft_result_free(dmft_result_t **result) {
   free(r->C_se);
   free(r->R);
   free(r->R_se);
+  free(r->group_M);
+  free(r->group_Q);
+  free(r->group_train_loss);
+  free(r->group_test_loss);
   free(r);
   *result = NULL;
 }
@@ -154,6 +158,23 @@ static void reduce(const double *const *values, int n_groups, int exact, size_t 
     reduce(per_group, n_groups, engine->is_exact, (count), r->field, r->field##_se);               \
   } while (0)
 
+/* Copies every group's M, Q and losses into the result (for extrapolations group by group). */
+static int keep_groups(dmft_result_t *r, const group_output_t *outputs, int n_groups) {
+  const size_t rows = (size_t)r->rows, kk = (size_t)(r->k * r->k), kks = (size_t)(r->k * r->kstar);
+  r->group_M = malloc(sizeof(double) * (size_t)n_groups * rows * kks);
+  r->group_Q = malloc(sizeof(double) * (size_t)n_groups * rows * kk);
+  r->group_train_loss = malloc(sizeof(double) * (size_t)n_groups * rows);
+  r->group_test_loss = malloc(sizeof(double) * (size_t)n_groups * rows);
+  if (!r->group_M || !r->group_Q || !r->group_train_loss || !r->group_test_loss) return DMFT_ENOMEM;
+  for (int g = 0; g < n_groups; g++) {
+    memcpy(r->group_M + (size_t)g * rows * kks, outputs[g].M, sizeof(double) * rows * kks);
+    memcpy(r->group_Q + (size_t)g * rows * kk, outputs[g].Q, sizeof(double) * rows * kk);
+    memcpy(r->group_train_loss + (size_t)g * rows, outputs[g].train_loss, sizeof(double) * rows);
+    memcpy(r->group_test_loss + (size_t)g * rows, outputs[g].test_loss, sizeof(double) * rows);
+  }
+  return DMFT_OK;
+}
+
 int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result) {
   *result = NULL;
   dmft_result_t *r = dmft_result_alloc(problem);
@@ -217,6 +238,7 @@ int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *u
     REDUCE_FIELD(test_loss, rows);
     REDUCE_FIELD(C, rows * rows * kk);
     REDUCE_FIELD(R, rows * rows * kk);
+    if (problem->keep_group_values && keep_groups(r, outputs, n_groups) != DMFT_OK) status = DMFT_ENOMEM;
   }
   for (int g = 0; g < n_groups; g++) group_output_free(&outputs[g]);
   free(outputs);

@@ -1,5 +1,6 @@
 /* Conformance of every registered noise module: increments with the law equations.md §2 gives,
- * and, for point processes, jump times (next_jump) with the same law as step-by-step increments. */
+ * and, for point processes, arrival times (next_arrival) with the same law as step-by-step
+ * increments when binned into steps. */
 #include <string.h>
 
 #include "test_support.h"
@@ -47,27 +48,32 @@ static void test_increments_have_the_stated_mean_and_variance(void) {
   }
 }
 
-/* Jump counts from next_jump over K steps: total mean K kappa dt (and per-step count law
+/* Jump counts from binned arrivals over K steps: total mean K kappa dt (and per-step count law
  * through the mean of the squared count). */
 static void test_jump_times_match_increments(void) {
   for (size_t i = 0; i < dmft_noise_count(); i++) {
     const dmft_noise_type_t *noise = dmft_noise_at(i);
     if (!noise->is_point_process) continue;
-    CU_ASSERT_PTR_NOT_NULL(noise->next_jump);
+    CU_ASSERT_PTR_NOT_NULL(noise->next_arrival);
     const long steps = 40, paths = 50000;
     double total = 0.0, count_squares = 0.0, jump_steps = 0.0;
     dmft_rng_t rng;
     dmft_rng_seed(&rng, 12, i, 0, 0);
     for (long p = 0; p < paths; p++) {
-      long step = -1;
+      double time = -1.0;
+      long step = 0, current = -1;
+      unsigned count = 0;
       for (;;) {
-        unsigned count = 0;
-        step = noise->next_jump(&rng, rate, dt, step, &count);
+        time = noise->next_arrival(&rng, rate, dt, time, &step);
+        if (step != current && count > 0) { /* close the previous step */
+          total += count;
+          count_squares += (double)count * count;
+          jump_steps += 1;
+          count = 0;
+        }
         if (step >= steps) break;
-        CU_ASSERT(count >= 1);
-        total += count;
-        count_squares += (double)count * count;
-        jump_steps += 1;
+        current = step;
+        count++;
       }
     }
     const double mean = rate * dt, n = (double)(steps * paths);
@@ -76,6 +82,22 @@ static void test_jump_times_match_increments(void) {
     DMFT_ASSERT_WITHIN_Z(noise->name, total / n, sqrt(mean / n), mean, 0.0, 5.0);
     DMFT_ASSERT_WITHIN_Z(noise->name, count_squares / n, sqrt(4 * second_moment / n), second_moment, 0.0, 5.0);
     DMFT_ASSERT_WITHIN_Z(noise->name, jump_steps / n, sqrt(jump_probability / n), jump_probability, 0.0, 5.0);
+  }
+}
+
+/* The poisson driver's arrivals do not depend on dt: the same stream gives the same times at
+ * dt and dt/4, binned into different steps (common random numbers across a dt ladder). */
+static void test_poisson_arrivals_do_not_depend_on_the_step(void) {
+  dmft_rng_t coarse, fine;
+  dmft_rng_seed(&coarse, 13, 0, 0, 0);
+  dmft_rng_seed(&fine, 13, 0, 0, 0);
+  double t_coarse = -1.0, t_fine = -1.0;
+  for (int i = 0; i < 100; i++) {
+    long step_coarse, step_fine;
+    t_coarse = dmft_noise_poisson.next_arrival(&coarse, rate, 0.1, t_coarse, &step_coarse);
+    t_fine = dmft_noise_poisson.next_arrival(&fine, rate, 0.025, t_fine, &step_fine);
+    CU_ASSERT_EQUAL(t_coarse, t_fine);
+    CU_ASSERT(step_fine / 4 == step_coarse);
   }
 }
 
@@ -89,6 +111,7 @@ int main(void) {
   CU_TestInfo tests[] = {{"registry finds every module by name", test_registry_finds_every_module_by_name},
                          {"increments have the stated mean and variance", test_increments_have_the_stated_mean_and_variance},
                          {"jump times match increments", test_jump_times_match_increments},
+                         {"poisson arrivals do not depend on the step", test_poisson_arrivals_do_not_depend_on_the_step},
                          {"checks reject impossible rates", test_checks_reject_impossible_rates},
                          CU_TEST_INFO_NULL};
   return dmft_test_run("noise", tests);

@@ -17,5 +17,29 @@ void dmft_richardson(const double *values, const double *se, int levels, double 
     out->discretization_error = fabs(out->value - values[fine]);
     out->observed_order = NAN;
   }
+  out->independent_monte_carlo_error = out->monte_carlo_error;
+  out->error = sqrt(out->discretization_error * out->discretization_error + out->monte_carlo_error * out->monte_carlo_error);
+}
+
+void dmft_richardson_groups(const double *group_values, int groups, int levels, double ratio, dmft_extrapolation_t *out) {
+  double means[16], errors[16];
+  for (int l = 0; l < levels && l < 16; l++) {
+    double sum = 0.0, squares = 0.0;
+    for (int g = 0; g < groups; g++) sum += group_values[l * groups + g];
+    means[l] = sum / groups;
+    for (int g = 0; g < groups; g++) squares += (group_values[l * groups + g] - means[l]) * (group_values[l * groups + g] - means[l]);
+    errors[l] = sqrt(squares / (groups - 1) / groups);
+  }
+  dmft_richardson(means, errors, levels, ratio, out);
+  double sum = 0.0, squares = 0.0;
+  for (int g = 0; g < groups; g++)
+    sum += extrapolate(group_values[(levels - 2) * groups + g], group_values[(levels - 1) * groups + g], ratio);
+  const double mean = sum / groups;
+  for (int g = 0; g < groups; g++) {
+    const double deviation =
+        extrapolate(group_values[(levels - 2) * groups + g], group_values[(levels - 1) * groups + g], ratio) - mean;
+    squares += deviation * deviation;
+  }
+  out->monte_carlo_error = sqrt(squares / (groups - 1) / groups);
   out->error = sqrt(out->discretization_error * out->discretization_error + out->monte_carlo_error * out->monte_carlo_error);
 }

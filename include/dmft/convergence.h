@@ -7,8 +7,11 @@
  * value combines
  *   - a discretization part: the change of the extrapolation when the finest level is dropped
  *     (the O(dt^2) term it did not remove), or with two levels only the whole correction;
- *   - a Monte Carlo part: the levels are independent solves, so
- *     se^2 = (r se_fine)^2 / (r - 1)^2 + se_coarse^2 / (r - 1)^2.
+ *   - a Monte Carlo part. For independent levels, se^2 = ((r se_fine)^2 + se_coarse^2) / (r - 1)^2.
+ *     The solver's levels share their random numbers (common random numbers: the same paths, the
+ *     same arrival times and normals at every dt), so their errors largely cancel in the
+ *     extrapolation; dmft_richardson_groups measures that from the replica groups, extrapolating
+ *     group by group and taking the spread of the results.
  * The two are added in quadrature. */
 #ifndef DMFT_CONVERGENCE_H
 #define DMFT_CONVERGENCE_H
@@ -19,9 +22,14 @@ typedef struct {
   double discretization_error;
   double monte_carlo_error;
   double observed_order;       /* NaN with fewer than three levels or a vanishing difference */
+  double independent_monte_carlo_error; /* what the Monte Carlo part would be without common numbers */
 } dmft_extrapolation_t;
 
 /* values[l], se[l] at dt_l = dt_0 / ratio^l, l = 0..levels-1 (levels >= 2, ratio > 1). */
 void dmft_richardson(const double *values, const double *se, int levels, double ratio, dmft_extrapolation_t *out);
+
+/* The same from replica-group values, group_values[l * groups + g] (groups >= 2, the same groups
+ * at every level): the Monte Carlo part is the spread of the group-by-group extrapolations. */
+void dmft_richardson_groups(const double *group_values, int groups, int levels, double ratio, dmft_extrapolation_t *out);
 
 #endif

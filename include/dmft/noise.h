@@ -20,9 +20,12 @@ typedef struct dmft_noise_type {
   int is_deterministic; /* increments carry no randomness (gradient flow) */
   /* The increment dz of one step of length dt for a process of rate `rate` (kappabar). */
   double (*increment)(dmft_rng_t *rng, double rate, double dt);
-  /* Point processes only: the first step after `after` (-1 at the start) with at least one
-   * jump; its jump count goes to *count. Same law as calling increment() step by step. */
-  long (*next_jump)(dmft_rng_t *rng, double rate, double dt, long after, unsigned *count);
+  /* Point processes only: the time of the first arrival after time `after` (a negative `after`
+   * at the start) and, in *step, the step of length dt that holds it. Several arrivals can share
+   * a step; counting them step by step has the law of increment(). The poisson driver draws
+   * arrival times in continuous time, independent of dt: the same stream gives the same arrivals
+   * at every step size, which is what makes a ladder of dt share its random numbers. */
+  double (*next_arrival)(dmft_rng_t *rng, double rate, double dt, double after, long *step);
   /* NULL if (rate, dt) is acceptable, else a phrase saying what is accepted. */
   const char *(*check)(double rate, double dt);
 } dmft_noise_type_t;

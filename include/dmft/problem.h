@@ -28,6 +28,7 @@ typedef struct dmft_problem {
   int threads;
   long output_every;   /* 0: chosen so that there are at most 1001 output rows */
   int force_dense_engine; /* run point processes through the dense engine (tests only) */
+  int keep_group_values;  /* also return each replica group's M, Q and losses (dmft converge) */
 } dmft_problem_t;
 
 /* The replica groups: paths are split into this many independent solves whose spread gives

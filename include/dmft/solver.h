@@ -28,6 +28,9 @@ typedef struct dmft_result {
   double *test_loss, *test_loss_se;   /* [rows] */
   double *C, *C_se;                   /* [rows][rows][k][k], C(t_i, t_j) */
   double *R, *R_se;                   /* [rows][rows][k][k], R(t_i, t_j), 0 for j >= i */
+  /* With problem->keep_group_values, each group's own values (else NULL):
+   * group_M [groups][rows][k][kstar], group_Q [groups][rows][k][k], group losses [groups][rows]. */
+  double *group_M, *group_Q, *group_train_loss, *group_test_loss;
 } dmft_result_t;
 
 /* Called now and then from one thread with the fraction of the work done. */

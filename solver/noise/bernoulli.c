@@ -1,14 +1,18 @@
 /* SGD with an extensive batch: each sample joins each step's batch with probability
  * kappabar dt. At step dt this is exactly the large-n limit of that discrete algorithm. */
+#include <math.h>
+
 #include "dmft/noise.h"
 
 static double bernoulli_increment(dmft_rng_t *rng, double rate, double dt) {
   return dmft_rng_uniform(rng) < rate * dt ? 1.0 : 0.0;
 }
 
-static long bernoulli_next_jump(dmft_rng_t *rng, double rate, double dt, long after, unsigned *count) {
-  *count = 1;
-  return after + 1 + dmft_rng_geometric_failures(rng, rate * dt);
+/* A batch is drawn at the start of each step: arrivals sit on the grid, one per step at most. */
+static double bernoulli_next_arrival(dmft_rng_t *rng, double rate, double dt, double after, long *step) {
+  const long current = after < 0 ? -1 : lround(after / dt);
+  *step = current + 1 + dmft_rng_geometric_failures(rng, rate * dt);
+  return (double)*step * dt;
 }
 
 static const char *bernoulli_check(double rate, double dt) {
@@ -21,6 +25,6 @@ const dmft_noise_type_t dmft_noise_bernoulli = {
     .is_point_process = 1,
     .is_deterministic = 0,
     .increment = bernoulli_increment,
-    .next_jump = bernoulli_next_jump,
+    .next_arrival = bernoulli_next_arrival,
     .check = bernoulli_check,
 };

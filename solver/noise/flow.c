@@ -13,6 +13,6 @@ const dmft_noise_type_t dmft_noise_flow = {
     .is_point_process = 0,
     .is_deterministic = 1,
     .increment = flow_increment,
-    .next_jump = NULL,
+    .next_arrival = NULL,
     .check = NULL,
 };

@@ -15,6 +15,6 @@ const dmft_noise_type_t dmft_noise_gauss = {
     .is_point_process = 0,
     .is_deterministic = 0,
     .increment = gauss_increment,
-    .next_jump = NULL,
+    .next_arrival = NULL,
     .check = NULL,
 };

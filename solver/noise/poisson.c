@@ -8,16 +8,10 @@ static double poisson_increment(dmft_rng_t *rng, double rate, double dt) {
   return (double)dmft_rng_poisson(rng, rate * dt);
 }
 
-static long poisson_next_jump(dmft_rng_t *rng, double rate, double dt, long after, unsigned *count) {
-  const double mean = rate * dt;
-  /* Steps without a jump are geometric with success probability 1 - exp(-mean); the count
-   * of a step known to hold a jump is Poisson conditioned on being at least one. */
-  const long gap = dmft_rng_geometric_failures(rng, -expm1(-mean));
-  unsigned n;
-  do n = dmft_rng_poisson(rng, mean);
-  while (n == 0);
-  *count = n;
-  return after + 1 + gap;
+static double poisson_next_arrival(dmft_rng_t *rng, double rate, double dt, double after, long *step) {
+  const double time = (after > 0 ? after : 0.0) + dmft_rng_exponential(rng) / rate;
+  *step = (long)floor(time / dt);
+  return time;
 }
 
 static const char *poisson_check(double rate, double dt) {
@@ -30,6 +24,6 @@ const dmft_noise_type_t dmft_noise_poisson = {
     .is_point_process = 1,
     .is_deterministic = 0,
     .increment = poisson_increment,
-    .next_jump = poisson_next_jump,
+    .next_arrival = poisson_next_arrival,
     .check = poisson_check,
 };
