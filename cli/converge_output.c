@@ -1,0 +1,266 @@
+#include "converge_output.h"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* Observable `index` of row `row`: M entries, Q entries, train loss, test loss. */
+void cli_converge_observable(const dmft_result_t *r, long row, int index, double *value, double *se) {
+  const int km = r->k * r->kstar, kq = r->k * r->k;
+  if (index < km) *value = r->M[row * km + index], *se = r->M_se[row * km + index];
+  else if (index < km + kq) *value = r->Q[row * kq + index - km], *se = r->Q_se[row * kq + index - km];
+  else if (index == km + kq) *value = r->train_loss[row], *se = r->train_loss_se[row];
+  else *value = r->test_loss[row], *se = r->test_loss_se[row];
+}
+
+/* The same observable of one replica group (results solved with keep_group_values). */
+double cli_converge_group_observable(const dmft_result_t *r, int group, long row, int index) {
+  const int km = r->k * r->kstar, kq = r->k * r->k;
+  const long rows = r->rows;
+  if (index < km) return r->group_M[((size_t)group * rows + row) * km + index];
+  if (index < km + kq) return r->group_Q[((size_t)group * rows + row) * kq + index - km];
+  if (index == km + kq) return r->group_train_loss[(size_t)group * rows + row];
+  return r->group_test_loss[(size_t)group * rows + row];
+}
+
+void cli_converge_observable_name(int k, int kstar, int index, char *name, size_t size) {
+  const int km = k * kstar, kq = k * k, scalar = k == 1 && kstar == 1;
+  if (index < km) scalar ? snprintf(name, size, "M") : snprintf(name, size, "M_%d_%d", index / kstar, index % kstar);
+  else if (index < km + kq)
+    scalar ? snprintf(name, size, "Q") : snprintf(name, size, "Q_%d_%d", (index - km) / k, (index - km) % k);
+  else snprintf(name, size, index == km + kq ? "train_loss" : "test_loss");
+}
+
+int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const ladder_t *ladder) {
+  char path[4200];
+  const dmft_result_t *first = ladder->solutions[0];
+  char name[40];
+  snprintf(path, sizeof path, "%s.csv", prefix);
+  FILE *levels = fopen(path, "w");
+  snprintf(path, sizeof path, "%s-extrapolated.csv", prefix);
+  FILE *extrapolated = fopen(path, "w");
+  snprintf(path, sizeof path, "%s-paths.csv", prefix);
+  FILE *paths = fopen(path, "w");
+  if (!levels || !extrapolated || !paths) {
+    if (levels) fclose(levels);
+    if (extrapolated) fclose(extrapolated);
+    if (paths) fclose(paths);
+    return DMFT_EIO;
+  }
+  fprintf(levels, "observable,t,epoch,dt,value,se\n");
+  fprintf(extrapolated, "observable,t,epoch,extrapolated,error,discretization_error,monte_carlo_error,observed_order,"
+                        "finest,finest_se,monte_carlo_error_if_independent\n");
+  fprintf(paths, "observable,t,paths,value,se\n");
+  for (int o = 0; o < ladder->observables; o++) {
+    cli_converge_observable_name(first->k, first->kstar, o, name, sizeof name);
+    for (long i = 0; i < ladder->rows; i++) {
+      const double t = first->t[i];
+      for (int l = 0; l < ladder->levels; l++) {
+        double value, se;
+        cli_converge_observable(ladder->solutions[l], i, o, &value, &se);
+        fprintf(levels, "%s,%.10g,%.10g,%.10g,%.10g,%.10g\n", name, t, problem->kappa * t, ladder->dt[l], value, se);
+      }
+      const dmft_extrapolation_t *e = &ladder->extrapolated[i * ladder->observables + o];
+      double finest, finest_se;
+      cli_converge_observable(ladder->solutions[ladder->levels - 1], i, o, &finest, &finest_se);
+      fprintf(extrapolated, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.10g,%.10g,%.10g\n", name, t, problem->kappa * t,
+              e->value, e->error, e->discretization_error, e->monte_carlo_error, e->observed_order, finest, finest_se,
+              e->independent_monte_carlo_error);
+    }
+    for (int l = 0; l < ladder->path_levels; l++) {
+      double value, se;
+      const long last = ladder->path_solutions[l]->rows_done - 1;
+      cli_converge_observable(ladder->path_solutions[l], last, o, &value, &se);
+      fprintf(paths, "%s,%.10g,%ld,%.10g,%.10g\n", name, ladder->path_solutions[l]->t[last], ladder->paths[l], value, se);
+    }
+  }
+  const int failed = fclose(levels) | fclose(extrapolated) | fclose(paths);
+  /* HDF5: the same numbers as arrays. */
+  snprintf(path, sizeof path, "%s.h5", prefix);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  const hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0) return DMFT_EIO;
+  const size_t count = (size_t)(ladder->levels * ladder->rows * ladder->observables);
+  double *values = malloc(sizeof(double) * count), *errors = malloc(sizeof(double) * count);
+  double *extra = malloc(sizeof(double) * (size_t)(ladder->rows * ladder->observables) * 3);
+  herr_t status = values && errors && extra ? 0 : -1;
+  if (status == 0) {
+    for (int l = 0; l < ladder->levels; l++)
+      for (long i = 0; i < ladder->rows; i++)
+        for (int o = 0; o < ladder->observables; o++)
+          cli_converge_observable(ladder->solutions[l], i, o, &values[((size_t)l * ladder->rows + i) * ladder->observables + o],
+                     &errors[((size_t)l * ladder->rows + i) * ladder->observables + o]);
+    const hsize_t dims3[3] = {(hsize_t)ladder->levels, (hsize_t)ladder->rows, (hsize_t)ladder->observables};
+    const hsize_t dims2[2] = {(hsize_t)ladder->rows, (hsize_t)ladder->observables};
+    const hsize_t levels_dim[1] = {(hsize_t)ladder->levels}, rows_dim[1] = {(hsize_t)ladder->rows};
+    status |= H5LTmake_dataset_double(file, "dt", 1, levels_dim, ladder->dt);
+    status |= H5LTmake_dataset_double(file, "t", 1, rows_dim, first->t);
+    status |= H5LTmake_dataset_double(file, "values", 3, dims3, values);
+    status |= H5LTmake_dataset_double(file, "values_se", 3, dims3, errors);
+    const char *names[3] = {"extrapolated", "extrapolated_error", "observed_order"};
+    for (int n = 0; n < 3; n++) {
+      for (size_t j = 0; j < (size_t)(ladder->rows * ladder->observables); j++)
+        extra[j] = n == 0 ? ladder->extrapolated[j].value : n == 1 ? ladder->extrapolated[j].error : ladder->extrapolated[j].observed_order;
+      status |= H5LTmake_dataset_double(file, names[n], 2, dims2, extra);
+    }
+    char all_names[512] = "";
+    for (int o = 0; o < ladder->observables; o++) {
+      cli_converge_observable_name(first->k, first->kstar, o, name, sizeof name);
+      strncat(all_names, o ? "," : "", sizeof all_names - strlen(all_names) - 1);
+      strncat(all_names, name, sizeof all_names - strlen(all_names) - 1);
+    }
+    status |= H5LTset_attribute_string(file, "/", "observables", all_names);
+    status |= H5LTset_attribute_string(file, "/", "version", dmft_version());
+  }
+  free(values);
+  free(errors);
+  free(extra);
+  status |= H5Fclose(file);
+  return failed || status < 0 ? DMFT_EIO : DMFT_OK;
+}
+
+/* DIR/index.html and DIR/report.md: successive differences against dt (the order), the
+ * extrapolated curves of M and the train loss with every level, and the error against paths. */
+void cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const ladder_t *ladder) {
+  const long last = ladder->rows - 1;
+  const dmft_result_t *first = ladder->solutions[0];
+  const int train = first->k * first->kstar + first->k * first->k;
+  const int plotted[2] = {0, train};
+  char path[4200], name[40];
+  snprintf(path, sizeof path, "%s/differences.dat", directory);
+  FILE *differences = fopen(path, "w");
+  snprintf(path, sizeof path, "%s/curves.dat", directory);
+  FILE *curves = fopen(path, "w");
+  snprintf(path, sizeof path, "%s/paths.dat", directory);
+  FILE *paths = fopen(path, "w");
+  snprintf(path, sizeof path, "%s/plots.gp", directory);
+  FILE *gp = fopen(path, "w");
+  if (!differences || !curves || !paths || !gp) {
+    if (differences) fclose(differences);
+    if (curves) fclose(curves);
+    if (paths) fclose(paths);
+    if (gp) fclose(gp);
+    return;
+  }
+  for (int l = 0; l + 1 < ladder->levels; l++) {
+    fprintf(differences, "%.10g", ladder->dt[l]);
+    for (int o = 0; o < ladder->observables; o++) {
+      double a, b, se;
+      cli_converge_observable(ladder->solutions[l], last, o, &a, &se);
+      cli_converge_observable(ladder->solutions[l + 1], last, o, &b, &se);
+      fprintf(differences, " %.6e", fabs(a - b));
+    }
+    fprintf(differences, "\n");
+  }
+  for (long i = 0; i < ladder->rows; i++) {
+    fprintf(curves, "%.10g", problem->kappa * first->t[i]);
+    for (int q = 0; q < 2; q++) {
+      const dmft_extrapolation_t *e = &ladder->extrapolated[i * ladder->observables + plotted[q]];
+      fprintf(curves, " %.8g %.8g", e->value, e->error);
+      for (int l = 0; l < ladder->levels; l++) {
+        double value, se;
+        cli_converge_observable(ladder->solutions[l], i, plotted[q], &value, &se);
+        fprintf(curves, " %.8g", value);
+      }
+    }
+    fprintf(curves, "\n");
+  }
+  double rms[6] = {0};
+  for (int j = 0; j < ladder->path_levels; j++) {
+    for (int o = 0; o < ladder->observables; o++) {
+      double value, se;
+      cli_converge_observable(ladder->path_solutions[j], ladder->path_solutions[j]->rows_done - 1, o, &value, &se);
+      rms[j] += se * se / ladder->observables;
+    }
+    rms[j] = sqrt(rms[j]);
+  }
+  for (int j = 0; j < ladder->path_levels; j++)
+    fprintf(paths, "%ld %.6e %.6e\n", ladder->paths[j], rms[j],
+            rms[ladder->path_levels - 1] * sqrt((double)ladder->paths[ladder->path_levels - 1] / (double)ladder->paths[j]));
+  fclose(differences);
+  fclose(curves);
+  fclose(paths);
+
+  const int path_panel = ladder->path_levels >= 1;
+  fprintf(gp, "set terminal svg size %d,400 dynamic font 'sans,11' noenhanced\nset output '%s/convergence.svg'\n",
+          path_panel ? 1100 : 560, directory);
+  fprintf(gp, "set multiplot layout 1,%d\nset logscale xy\nset grid\nset key bottom right font ',9'\n", path_panel ? 2 : 1);
+  fprintf(gp, "set xlabel 'time step dt'\nset ylabel '|f(dt) - f(dt/%g)| at t = %g'\nset title 'successive differences "
+              "(slope = order)'\nplot ",
+          ladder->ratio, first->t[last]);
+  for (int o = 0; o < ladder->observables; o++) {
+    cli_converge_observable_name(first->k, first->kstar, o, name, sizeof name);
+    fprintf(gp, "%s'%s/differences.dat' using 1:%d with linespoints pt 7 title '%s'", o ? ", " : "", directory, o + 2, name);
+  }
+  fprintf(gp, "\n");
+  if (path_panel)
+    fprintf(gp, "set xlabel 'paths'\nset ylabel 'rms standard error at t = %g'\nset title 'Monte Carlo error against "
+                "paths'\nplot '%s/paths.dat' using 1:2 with linespoints pt 7 title 'measured', '%s/paths.dat' using 1:3 "
+                "with lines dt 3 lc rgb '#777777' title 'slope -1/2'\n",
+            first->t[last], directory, directory);
+  fprintf(gp, "unset multiplot\n");
+  fprintf(gp, "set terminal svg size 1100,400 dynamic font 'sans,11' noenhanced\nset output '%s/curves.svg'\nunset logscale\n"
+              "set multiplot layout 1,2\nset xlabel 'epochs'\nset key bottom right font ',9'\nset title ''\n",
+          directory);
+  for (int q = 0; q < 2; q++) {
+    const int base = 2 + q * (2 + ladder->levels);
+    cli_converge_observable_name(first->k, first->kstar, plotted[q], name, sizeof name);
+    fprintf(gp, "set ylabel '%s'\nset key %s\nplot '%s/curves.dat' using 1:($%d-2*$%d):($%d+2*$%d) with filledcurves "
+                "fc rgb '#999999' fs transparent solid 0.4 noborder title 'dt -> 0, +- 2 errors'",
+            name, q == 0 ? "bottom right" : "top right", directory, base, base + 1, base, base + 1);
+    for (int l = 0; l < ladder->levels; l++)
+      fprintf(gp, ", '%s/curves.dat' using 1:%d with lines lw 1.5 title 'dt = %g'", directory, base + 2 + l, ladder->dt[l]);
+    fprintf(gp, "\n");
+  }
+  fprintf(gp, "unset multiplot\n");
+  fclose(gp);
+  char command[8500];
+  snprintf(command, sizeof command, "gnuplot '%s/plots.gp' 2> '%s/gnuplot.log'", directory, directory);
+  if (system(command) != 0) return;
+
+  snprintf(path, sizeof path, "%s/report.md", directory);
+  FILE *md = fopen(path, "w");
+  snprintf(path, sizeof path, "%s/index.html", directory);
+  FILE *html = fopen(path, "w");
+  if (!md || !html) {
+    if (md) fclose(md);
+    if (html) fclose(html);
+    return;
+  }
+  fprintf(md, "# Convergence in dt and in paths\n\nAt t = %g; dt from %g to %g (ratio %g).\n\n| observable | dt -> 0 | "
+              "error | discretization | Monte Carlo | observed order |\n|---|---|---|---|---|---|\n",
+          first->t[last], ladder->dt[0], ladder->dt[ladder->levels - 1], ladder->ratio);
+  fprintf(html, "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>dmft converge</title><style>body{font-family:"
+                "sans-serif;max-width:1150px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #bbb;"
+                "padding:4px 8px;text-align:right}svg{max-width:100%%;height:auto}</style></head><body>\n<h1>Convergence "
+                "in dt and in paths</h1>\n<p>Loss %s, activation %s, teacher %s, noise %s; at t = %g (epochs %g); dt from "
+                "%g to %g (ratio %g); %ld paths. Richardson extrapolation of the first-order scheme; the error combines "
+                "discretization and Monte Carlo.</p>\n<table><tr><th>observable</th><th>dt &rarr; 0</th><th>error</th>"
+                "<th>discretization</th><th>Monte Carlo</th><th>observed order</th></tr>\n",
+          problem->model.loss->name, problem->model.activation->name, problem->model.teacher->name, problem->noise->name,
+          first->t[last], problem->kappa * first->t[last], ladder->dt[0], ladder->dt[ladder->levels - 1], ladder->ratio,
+          problem->paths);
+  for (int o = 0; o < ladder->observables; o++) {
+    const dmft_extrapolation_t *e = &ladder->extrapolated[last * ladder->observables + o];
+    cli_converge_observable_name(first->k, first->kstar, o, name, sizeof name);
+    fprintf(md, "| %s | %.6g | %.2g | %.2g | %.2g | %.2f |\n", name, e->value, e->error, e->discretization_error,
+            e->monte_carlo_error, e->observed_order);
+    fprintf(html, "<tr><td>%s</td><td>%.6g</td><td>%.2g</td><td>%.2g</td><td>%.2g</td><td>%.2f</td></tr>\n", name, e->value,
+            e->error, e->discretization_error, e->monte_carlo_error, e->observed_order);
+  }
+  fprintf(html, "</table>\n<h2>Order and Monte Carlo error</h2>\n");
+  fclose(md);
+  snprintf(path, sizeof path, "%s/convergence.svg", directory);
+  cli_report_inline_svg(html, path);
+  fprintf(html, "<h2>Curves at every step and extrapolated</h2>\n");
+  snprintf(path, sizeof path, "%s/curves.svg", directory);
+  cli_report_inline_svg(html, path);
+  fprintf(html, "</body></html>\n");
+  fclose(html);
+}
+

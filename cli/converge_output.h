@@ -1,0 +1,37 @@
+/* The ladder of a convergence study and what is written of it: the tables (CSV, HDF5) and the
+ * report (gnuplot SVG in HTML, Markdown). */
+#ifndef DMFT_CLI_CONVERGE_OUTPUT_H
+#define DMFT_CLI_CONVERGE_OUTPUT_H
+
+#include <stddef.h>
+
+#include "dmft/convergence.h"
+#include "dmft/dmft.h"
+#include "options.h"
+
+/* The solutions of one study: a ladder of steps and a ladder of path counts. */
+typedef struct {
+  double dt[CLI_MAX_SIZES];
+  int levels;
+  double ratio;
+  dmft_result_t *solutions[CLI_MAX_SIZES];
+  long paths[6];
+  dmft_result_t *path_solutions[6];
+  int path_levels;
+  int observables;
+  long rows;
+  dmft_extrapolation_t *extrapolated; /* [rows][observables] */
+} ladder_t;
+
+/* Observable `index` of row `row` (M entries, Q entries, train loss, test loss), its value and
+ * standard error; a replica group's own value; its name as the CSV writes it. */
+void cli_converge_observable(const dmft_result_t *r, long row, int index, double *value, double *se);
+double cli_converge_group_observable(const dmft_result_t *r, int group, long row, int index);
+void cli_converge_observable_name(int k, int kstar, int index, char *name, size_t size);
+
+/* PREFIX.csv (every level), PREFIX-extrapolated.csv, PREFIX-paths.csv and PREFIX.h5. */
+int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const ladder_t *ladder);
+/* DIR/index.html and DIR/report.md with the plots. */
+void cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const ladder_t *ladder);
+
+#endif
