@@ -23,7 +23,7 @@ static const char *const converge_summary =
     "adds plots.";
 
 /* The ladder from the options; 0, or 2 with a message naming the option. */
-static int build_ladder(cli_options_t *options, ladder_t *ladder, char *message, size_t size) {
+static int build_ladder(cli_options_t *options, cli_ladder_t *ladder, char *message, size_t size) {
   if (options->dt_count == 1) {
     snprintf(message, size, "--dt needs at least two steps for a ladder (got one); or use --dt0 and --levels");
     return 2;
@@ -59,7 +59,7 @@ static int build_ladder(cli_options_t *options, ladder_t *ladder, char *message,
   return 0;
 }
 
-static dmft_problem_t level_problem(const cli_options_t *options, const ladder_t *ladder, int level) {
+static dmft_problem_t level_problem(const cli_options_t *options, const cli_ladder_t *ladder, int level) {
   dmft_problem_t p = options->problem;
   p.dt = ladder->dt[0];
   const long coarse_every = dmft_problem_output_every(&p);
@@ -89,7 +89,7 @@ static int solve_level(const dmft_problem_t *problem, const char *label, int qui
   return 0;
 }
 
-static void free_ladder(ladder_t *ladder) {
+static void free_ladder(cli_ladder_t *ladder) {
   for (int l = 0; l < ladder->levels; l++) dmft_result_free(&ladder->solutions[l]);
   for (int l = 0; l < ladder->path_levels; l++) dmft_result_free(&ladder->path_solutions[l]);
   free(ladder->extrapolated);
@@ -104,7 +104,7 @@ int cli_converge(int argc, char **argv) {
     cli_options_print_help(CLI_CONVERGE, converge_summary);
     return 0;
   }
-  ladder_t ladder = {0};
+  cli_ladder_t ladder = {0};
   int status = parsed != 0 ? 2 : build_ladder(&options, &ladder, message, sizeof message);
   for (int l = 0; status == 0 && l < ladder.levels; l++) {
     const dmft_problem_t p = level_problem(&options, &ladder, l);

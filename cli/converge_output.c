@@ -36,7 +36,7 @@ void cli_converge_observable_name(int k, int kstar, int index, char *name, size_
   else snprintf(name, size, index == km + kq ? "train_loss" : "test_loss");
 }
 
-int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const ladder_t *ladder) {
+int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const cli_ladder_t *ladder) {
   char path[4200];
   const dmft_result_t *first = ladder->solutions[0];
   char name[40];
@@ -126,7 +126,7 @@ int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem,
 
 /* DIR/index.html and DIR/report.md: successive differences against dt (the order), the
  * extrapolated curves of M and the train loss with every level, and the error against paths. */
-void cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const ladder_t *ladder) {
+void cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder) {
   const long last = ladder->rows - 1;
   const dmft_result_t *first = ladder->solutions[0];
   const int train = first->k * first->kstar + first->k * first->k;

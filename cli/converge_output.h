@@ -21,7 +21,7 @@ typedef struct {
   int observables;
   long rows;
   dmft_extrapolation_t *extrapolated; /* [rows][observables] */
-} ladder_t;
+} cli_ladder_t;
 
 /* Observable `index` of row `row` (M entries, Q entries, train loss, test loss), its value and
  * standard error; a replica group's own value; its name as the CSV writes it. */
@@ -30,8 +30,8 @@ double cli_converge_group_observable(const dmft_result_t *r, int group, long row
 void cli_converge_observable_name(int k, int kstar, int index, char *name, size_t size);
 
 /* PREFIX.csv (every level), PREFIX-extrapolated.csv, PREFIX-paths.csv and PREFIX.h5. */
-int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const ladder_t *ladder);
+int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const cli_ladder_t *ladder);
 /* DIR/index.html and DIR/report.md with the plots. */
-void cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const ladder_t *ladder);
+void cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder);
 
 #endif
