@@ -185,9 +185,9 @@ int cli_converge(int argc, char **argv) {
       slope = dmft_finite_size_slope(ladder.paths, path_se, ladder.path_levels);
     }
     printf("  %-12s dt -> 0: %.6g +- %.2g (discretization %.2g, Monte Carlo %.2g, %.2g without common random numbers); "
-           "observed order %.2f; finest %.6g +- %.2g; error ~ paths^%.2f\n",
+           "observed order %.2f (of the extrapolation: %.2f); finest %.6g +- %.2g; error ~ paths^%.2f\n",
            name, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->independent_monte_carlo_error,
-           e->observed_order, finest, finest_se, slope);
+           e->observed_order, e->extrapolated_order, finest, finest_se, slope);
   }
   printf("Tables: %s.csv, %s-extrapolated.csv, %s-paths.csv, %s.h5\n", options.out_prefix, options.out_prefix,
          options.out_prefix, options.out_prefix);

@@ -54,7 +54,7 @@ int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem,
   }
   fprintf(levels, "observable,t,epoch,dt,value,se\n");
   fprintf(extrapolated, "observable,t,epoch,extrapolated,error,discretization_error,monte_carlo_error,observed_order,"
-                        "finest,finest_se,monte_carlo_error_if_independent\n");
+                        "finest,finest_se,monte_carlo_error_if_independent,extrapolated_order\n");
   fprintf(paths, "observable,t,paths,value,se\n");
   for (int o = 0; o < ladder->observables; o++) {
     cli_converge_observable_name(first->k, first->kstar, o, name, sizeof name);
@@ -68,9 +68,9 @@ int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem,
       const dmft_extrapolation_t *e = &ladder->extrapolated[i * ladder->observables + o];
       double finest, finest_se;
       cli_converge_observable(ladder->solutions[ladder->levels - 1], i, o, &finest, &finest_se);
-      fprintf(extrapolated, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.10g,%.10g,%.10g\n", name, t, problem->kappa * t,
-              e->value, e->error, e->discretization_error, e->monte_carlo_error, e->observed_order, finest, finest_se,
-              e->independent_monte_carlo_error);
+      fprintf(extrapolated, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.10g,%.10g,%.10g,%.6g\n", name, t,
+              problem->kappa * t, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->observed_order,
+              finest, finest_se, e->independent_monte_carlo_error, e->extrapolated_order);
     }
     for (int l = 0; l < ladder->path_levels; l++) {
       double value, se;

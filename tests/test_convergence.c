@@ -64,6 +64,13 @@ static void test_richardson_reaches_continuous_gradient_flow(void) {
     CU_ASSERT(fabs(Q.value - exact_Q) <= Q.error && Q.error < 1e-3);
     DMFT_ASSERT_CLOSE("order of M", M.observed_order, 1.0, 0.3);
     DMFT_ASSERT_CLOSE("order of Q", Q.observed_order, 1.0, 0.3);
+    /* The extrapolation is the second-order method: its own successive differences shrink by 4
+     * a level, checked late, away from t ~ 0.85 where the dt^2 coefficient changes sign (there
+     * the ratio, and so the apparent order, is meaningless). */
+    if (results[0]->t[i] >= 1.5) {
+      DMFT_ASSERT_CLOSE("order of the extrapolated M", M.extrapolated_order, 2.0, 0.3);
+      DMFT_ASSERT_CLOSE("order of the extrapolated Q", Q.extrapolated_order, 2.0, 0.3);
+    }
     /* The finest level alone is further from the answer than the extrapolation says. */
     CU_ASSERT(fabs(M_values[3] - exact_M) > M.error);
   }

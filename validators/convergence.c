@@ -18,6 +18,13 @@ void dmft_richardson(const double *values, const double *se, int levels, double 
     out->observed_order = NAN;
   }
   out->independent_monte_carlo_error = out->monte_carlo_error;
+  out->extrapolated_order = NAN;
+  if (levels >= 4) {
+    const double r1 = extrapolate(values[levels - 4], values[levels - 3], ratio);
+    const double r2 = extrapolate(values[levels - 3], values[levels - 2], ratio);
+    const double d_coarse = fabs(r1 - r2), d_fine = fabs(r2 - out->value);
+    out->extrapolated_order = d_coarse > 0 && d_fine > 0 ? log(d_coarse / d_fine) / log(ratio) : NAN;
+  }
   out->error = sqrt(out->discretization_error * out->discretization_error + out->monte_carlo_error * out->monte_carlo_error);
 }
 

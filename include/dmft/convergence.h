@@ -23,6 +23,10 @@ typedef struct {
   double monte_carlo_error;
   double observed_order;       /* NaN with fewer than three levels or a vanishing difference */
   double independent_monte_carlo_error; /* what the Monte Carlo part would be without common numbers */
+  /* The order of the extrapolated values themselves: with four levels or more, the successive
+   * extrapolations R_l from levels (l-1, l) give log(|R_{L-3} - R_{L-2}| / |R_{L-2} - R_{L-1}|) / log r,
+   * about 2 for a first-order scheme: the extrapolation is the second-order method. NaN below. */
+  double extrapolated_order;
 } dmft_extrapolation_t;
 
 /* values[l], se[l] at dt_l = dt_0 / ratio^l, l = 0..levels-1 (levels >= 2, ratio > 1). */
