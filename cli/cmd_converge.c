@@ -163,7 +163,11 @@ int cli_converge(int argc, char **argv) {
     free_ladder(&ladder);
     return 2;
   }
-  if (options.report_dir) cli_converge_write_report(options.report_dir, &options.problem, &ladder);
+  if (options.report_dir && cli_converge_write_report(options.report_dir, &options.problem, &ladder, message, sizeof message)) {
+    fprintf(stderr, "dmft converge: %s (the tables are written)\n", message);
+    free_ladder(&ladder);
+    return 2;
+  }
 
   /* One line per observable at the final time. */
   const long last = ladder.rows - 1;

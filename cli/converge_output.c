@@ -126,7 +126,8 @@ int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem,
 
 /* DIR/index.html and DIR/report.md: successive differences against dt (the order), the
  * extrapolated curves of M and the train loss with every level, and the error against paths. */
-void cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder) {
+int cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder,
+                              char *message, size_t size) {
   const long last = ladder->rows - 1;
   const dmft_result_t *first = ladder->solutions[0];
   const int train = first->k * first->kstar + first->k * first->k;
@@ -145,7 +146,8 @@ void cli_converge_write_report(const char *directory, const dmft_problem_t *prob
     if (curves) fclose(curves);
     if (paths) fclose(paths);
     if (gp) fclose(gp);
-    return;
+    snprintf(message, size, "--report: cannot write in '%s'", directory);
+    return 2;
   }
   for (int l = 0; l + 1 < ladder->levels; l++) {
     fprintf(differences, "%.10g", ladder->dt[l]);
@@ -219,9 +221,7 @@ void cli_converge_write_report(const char *directory, const dmft_problem_t *prob
   }
   fprintf(gp, "unset multiplot\n");
   fclose(gp);
-  char command[8500];
-  snprintf(command, sizeof command, "gnuplot '%s/plots.gp' 2> '%s/gnuplot.log'", directory, directory);
-  if (system(command) != 0) return;
+  if (cli_report_run_gnuplot(directory, message, size) != 0) return 2;
 
   snprintf(path, sizeof path, "%s/report.md", directory);
   FILE *md = fopen(path, "w");
@@ -230,7 +230,8 @@ void cli_converge_write_report(const char *directory, const dmft_problem_t *prob
   if (!md || !html) {
     if (md) fclose(md);
     if (html) fclose(html);
-    return;
+    snprintf(message, size, "--report: cannot write in '%s'", directory);
+    return 2;
   }
   fprintf(md, "# Convergence in dt and in paths\n\nAt t = %g; dt from %g to %g (ratio %g).\n\n| observable | dt -> 0 | "
               "error | discretization | Monte Carlo | observed order |\n|---|---|---|---|---|---|\n",
@@ -262,5 +263,6 @@ void cli_converge_write_report(const char *directory, const dmft_problem_t *prob
   cli_report_inline_svg(html, path);
   fprintf(html, "</body></html>\n");
   fclose(html);
+  return 0;
 }
 

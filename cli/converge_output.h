@@ -31,7 +31,8 @@ void cli_converge_observable_name(int k, int kstar, int index, char *name, size_
 
 /* PREFIX.csv (every level), PREFIX-extrapolated.csv, PREFIX-paths.csv and PREFIX.h5. */
 int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const cli_ladder_t *ladder);
-/* DIR/index.html and DIR/report.md with the plots. */
-void cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder);
+/* DIR/index.html and DIR/report.md with the plots. 0, or 2 with a message. */
+int cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder,
+                              char *message, size_t size);
 
 #endif

@@ -144,6 +144,14 @@ static void write_html(const char *directory, const cli_report_t *report) {
   fclose(html);
 }
 
+int cli_report_run_gnuplot(const char *directory, char *message, size_t size) {
+  char command[8500];
+  snprintf(command, sizeof command, "gnuplot '%s/plots.gp' 2> '%s/gnuplot.log'", directory, directory);
+  if (system(command) == 0) return 0;
+  snprintf(message, size, "--report: gnuplot failed (see %s/gnuplot.log)", directory);
+  return 2;
+}
+
 int cli_report_write(const char *directory, const cli_report_t *report, char *message, size_t size) {
   char path[4200];
   snprintf(path, sizeof path, "%s/solver.csv", directory);
@@ -170,12 +178,7 @@ int cli_report_write(const char *directory, const cli_report_t *report, char *me
   }
   write_plot_script(gp, directory, report);
   fclose(gp);
-  char command[4400];
-  snprintf(command, sizeof command, "gnuplot '%s/plots.gp' 2> '%s/gnuplot.log'", directory, directory);
-  if (system(command) != 0) {
-    snprintf(message, size, "--report: gnuplot failed (see %s/gnuplot.log)", directory);
-    return 2;
-  }
+  if (cli_report_run_gnuplot(directory, message, size) != 0) return 2;
   write_html(directory, report);
   snprintf(path, sizeof path, "%s/report.md", directory);
   FILE *md = fopen(path, "w");

@@ -27,6 +27,8 @@ typedef struct {
 int cli_report_prepare(const char *directory, char *message, size_t size);
 /* Writes the data files, the plots and both documents. 0, or 2 with a message. */
 int cli_report_write(const char *directory, const cli_report_t *report, char *message, size_t size);
+/* Runs gnuplot on DIR/plots.gp (its complaints go to DIR/gnuplot.log). 0, or 2 with a message. */
+int cli_report_run_gnuplot(const char *directory, char *message, size_t size);
 /* Copies an SVG file's <svg> element into a page, so that the page stands alone. */
 void cli_report_inline_svg(FILE *out, const char *path);
 /* The one-paragraph verdict table as Markdown (also printed by dmft validate). */
