@@ -188,7 +188,8 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
   fclose(curves);
   fclose(paths);
 
-  const int path_panel = ladder->path_levels >= 1;
+  /* An exact engine has no Monte Carlo error to plot against the paths. */
+  const int path_panel = ladder->path_levels >= 1 && rms[ladder->path_levels - 1] > 0;
   fprintf(gp, "set terminal svg size %d,400 dynamic font 'sans,11' noenhanced\nset output '%s/convergence.svg'\n",
           path_panel ? 1100 : 560, directory);
   fprintf(gp, "set multiplot layout 1,%d\nset logscale xy\nset grid\nset key bottom right font ',9'\n", path_panel ? 2 : 1);

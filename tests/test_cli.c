@@ -253,7 +253,7 @@ static void test_converge(void) {
     CU_ASSERT(!exists("keep-extrapolated.csv") && !exists("keep.h5"));
   }
   CU_ASSERT_EQUAL_FATAL(run("converge --quiet --loss squared --activation linear --teacher linear --noise flow --tmax 1 "
-                            "--dt0 0.1 --levels 3 --path-levels 0 --out ladder --report ladder-report"),
+                            "--dt0 0.1 --levels 3 --path-levels 2 --paths 2000 --out ladder --report ladder-report"),
                         0);
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "observed order"));
   CU_ASSERT(exists("ladder.csv") && exists("ladder-extrapolated.csv") && exists("ladder.h5") &&
