@@ -164,7 +164,7 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
   state->paths = calloc((size_t)replica->paths, sizeof(sparse_path_t));
   if (!state->paths) return DMFT_ENOMEM;
 
-  /* Labels and teacher fields first, then jump times, each path from its own streams. */
+  /* Labels and teacher fields first, then arrival times, each path from its own streams. */
   double *wstar = malloc(sizeof(double) * (size_t)replica->paths * (size_t)kstar);
   if (!wstar) return DMFT_ENOMEM;
   const double teacher_sd = sqrt(problem->teacher_var);
