@@ -36,22 +36,30 @@ void cli_converge_observable_name(int k, int kstar, int index, char *name, size_
   else snprintf(name, size, index == km + kq ? "train_loss" : "test_loss");
 }
 
+/* Opens `base` followed by `suffix` for writing. */
+static FILE *open_beside(const char *base, const char *suffix) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s%s", base, suffix);
+  return fopen(path, "w");
+}
+
+/* Closes whichever of the files opened; returns whether all of them had. */
+static int all_open(FILE **files, int count) {
+  int ok = 1;
+  for (int i = 0; i < count; i++) ok = ok && files[i];
+  if (!ok)
+    for (int i = 0; i < count; i++)
+      if (files[i]) fclose(files[i]);
+  return ok;
+}
+
 int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const cli_ladder_t *ladder) {
   char path[4200];
   const dmft_result_t *first = ladder->solutions[0];
   char name[40];
-  snprintf(path, sizeof path, "%s.csv", prefix);
-  FILE *levels = fopen(path, "w");
-  snprintf(path, sizeof path, "%s-extrapolated.csv", prefix);
-  FILE *extrapolated = fopen(path, "w");
-  snprintf(path, sizeof path, "%s-paths.csv", prefix);
-  FILE *paths = fopen(path, "w");
-  if (!levels || !extrapolated || !paths) {
-    if (levels) fclose(levels);
-    if (extrapolated) fclose(extrapolated);
-    if (paths) fclose(paths);
-    return DMFT_EIO;
-  }
+  FILE *files[3] = {open_beside(prefix, ".csv"), open_beside(prefix, "-extrapolated.csv"), open_beside(prefix, "-paths.csv")};
+  if (!all_open(files, 3)) return DMFT_EIO;
+  FILE *levels = files[0], *extrapolated = files[1], *paths = files[2];
   fprintf(levels, "observable,t,epoch,dt,value,se\n");
   fprintf(extrapolated, "observable,t,epoch,extrapolated,error,discretization_error,monte_carlo_error,observed_order,"
                         "finest,finest_se,monte_carlo_error_if_independent,extrapolated_order\n");
@@ -133,22 +141,13 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
   const int train = first->k * first->kstar + first->k * first->k;
   const int plotted[2] = {0, train};
   char path[4200], name[40];
-  snprintf(path, sizeof path, "%s/differences.dat", directory);
-  FILE *differences = fopen(path, "w");
-  snprintf(path, sizeof path, "%s/curves.dat", directory);
-  FILE *curves = fopen(path, "w");
-  snprintf(path, sizeof path, "%s/paths.dat", directory);
-  FILE *paths = fopen(path, "w");
-  snprintf(path, sizeof path, "%s/plots.gp", directory);
-  FILE *gp = fopen(path, "w");
-  if (!differences || !curves || !paths || !gp) {
-    if (differences) fclose(differences);
-    if (curves) fclose(curves);
-    if (paths) fclose(paths);
-    if (gp) fclose(gp);
+  FILE *files[4] = {open_beside(directory, "/differences.dat"), open_beside(directory, "/curves.dat"),
+                    open_beside(directory, "/paths.dat"), open_beside(directory, "/plots.gp")};
+  if (!all_open(files, 4)) {
     snprintf(message, size, "--report: cannot write in '%s'", directory);
     return 2;
   }
+  FILE *differences = files[0], *curves = files[1], *paths = files[2], *gp = files[3];
   for (int l = 0; l + 1 < ladder->levels; l++) {
     fprintf(differences, "%.10g", ladder->dt[l]);
     for (int o = 0; o < ladder->observables; o++) {
