@@ -188,10 +188,15 @@ int cli_converge(int argc, char **argv) {
       }
       slope = dmft_finite_size_slope(ladder.paths, path_se, ladder.path_levels);
     }
+    /* Orders and slopes that need more levels than were run are left out, not printed as nan. */
+    char extrapolated_order[48] = "", path_slope[40] = "";
+    if (isfinite(e->extrapolated_order))
+      snprintf(extrapolated_order, sizeof extrapolated_order, " (of the extrapolation: %.2f)", e->extrapolated_order);
+    if (isfinite(slope)) snprintf(path_slope, sizeof path_slope, "; error ~ paths^%.2f", slope);
     printf("  %-12s dt -> 0: %.6g +- %.2g (discretization %.2g, Monte Carlo %.2g, %.2g without common random numbers); "
-           "observed order %.2f (of the extrapolation: %.2f); finest %.6g +- %.2g; error ~ paths^%.2f\n",
+           "observed order %.2f%s; finest %.6g +- %.2g%s\n",
            name, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->independent_monte_carlo_error,
-           e->observed_order, e->extrapolated_order, finest, finest_se, slope);
+           e->observed_order, extrapolated_order, finest, finest_se, path_slope);
   }
   printf("Tables: %s.csv, %s-extrapolated.csv, %s-paths.csv, %s.h5\n", options.out_prefix, options.out_prefix,
          options.out_prefix, options.out_prefix);

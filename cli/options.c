@@ -57,6 +57,7 @@ static const option_spec_t specs[] = {
     {"dt0", KIND_NUMBER, "DT", "coarsest step of the ladder DT, DT/2, ..., with --levels", CLI_CONVERGE},
     {"levels", KIND_INTEGER, "L", "levels of the dt ladder, 2..8 (default 4)", CLI_CONVERGE},
     {"path-levels", KIND_INTEGER, "L", "path study: --paths, /4, /16, ... at the coarsest step, 0..5 (default 3)", CLI_CONVERGE},
+    {"quasi-random", KIND_FLAG, "", "draw each path's first 40 random numbers from a randomized Sobol sequence (less Monte Carlo error)", CLI_SOLVE | CLI_VALIDATE | CLI_CONVERGE},
     {"independent-levels", KIND_FLAG, "", "give every level its own seed (no common random numbers, for comparison)", CLI_CONVERGE},
     {"tolerance", KIND_NUMBER, "Z", "largest |deviation| allowed, in combined standard errors (default: Bonferroni, 1%)", CLI_VALIDATE},
     {"suite", KIND_NAME, "NAME", "run a ready study instead of one configuration: paper | paper-quick", CLI_VALIDATE},
@@ -327,7 +328,9 @@ int cli_option_set(cli_options_t *options, const char *name, const char *value, 
       }
       return 0;
     case KIND_FLAG: {
-      int *flag = strcmp(name, "quiet") == 0 ? &options->quiet : &options->independent_levels;
+      int *flag = strcmp(name, "quiet") == 0          ? &options->quiet
+                  : strcmp(name, "quasi-random") == 0 ? &options->problem.quasi_random
+                                                      : &options->independent_levels;
       if (strcmp(value, "1") == 0 || strcmp(value, "true") == 0 || strcmp(value, "yes") == 0) *flag = 1;
       else if (strcmp(value, "0") == 0 || strcmp(value, "false") == 0 || strcmp(value, "no") == 0) *flag = 0;
       else {

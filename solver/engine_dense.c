@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "psd_cholesky.h"
+#include "quasi_random.h"
 #include "replica.h"
 #include "sample_kick.h"
 
@@ -26,6 +27,7 @@ typedef struct {
   double *innovations, *kicks, *kick_derivatives, *tangents, *wstar, *labels;
   unsigned char *moved;
   dmft_rng_t *rngs;
+  double *quasi_random; /* the paths' Sobol prefixes, or NULL */
   int shared_tangents;
   double *covariance, *field, *kick_work, *block;
 } dense_state_t;
@@ -48,6 +50,7 @@ static double dense_bytes(const dmft_problem_t *problem, long paths) {
   const double steps = (double)dmft_problem_steps(problem) + 1.0;
   const int k = problem->model.k;
   const double per_path = variables + steps * (k + k * k + 0.125) + problem->model.kstar + 1.0 + 5.0 +
+                          (problem->quasi_random ? DMFT_QUASI_RANDOM_DIMS : 0) +
                           (shares_tangents(problem) ? 0.0 : tangent_doubles(problem));
   return 8.0 * (variables * (variables + 1.0) / 2.0 + (double)paths * per_path +
                 (shares_tangents(problem) ? tangent_doubles(problem) : 0.0));
@@ -65,6 +68,7 @@ static void dense_destroy(void **opaque) {
   free(state->labels);
   free(state->moved);
   free(state->rngs);
+  free(state->quasi_random);
   free(state->covariance);
   free(state->field);
   free(state->kick_work);
@@ -102,11 +106,15 @@ static int dense_create(const dmft__replica_t *replica, void **opaque) {
       !state->kick_work || !state->block)
     return DMFT_ENOMEM;
 
+  if (problem->quasi_random && !(state->quasi_random = dmft__quasi_random_points(problem->seed, replica->group, replica->paths)))
+    return DMFT_ENOMEM;
   const double teacher_sd = sqrt(problem->teacher_var);
   for (int b = 0; b < kstar; b++) state->factor[dmft__packed_row(b) + (size_t)b] = teacher_sd;
   for (size_t p = 0; p < paths; p++) {
     dmft_rng_t *rng = &state->rngs[p];
     dmft_rng_seed(rng, problem->seed, (uint64_t)replica->group, (uint64_t)p, DMFT_STREAM_DYNAMICS);
+    if (state->quasi_random)
+      dmft_rng_set_prefix(rng, state->quasi_random + p * DMFT_QUASI_RANDOM_DIMS, DMFT_QUASI_RANDOM_DIMS);
     double *w = state->wstar + p * (size_t)kstar;
     double *g = state->innovations + p * variables;
     for (int b = 0; b < kstar; b++) {

@@ -6,10 +6,9 @@
  * contributions from paths that jump at both k and m (equations.md §3). So a path with J jumps
  * costs O(J^3) in all, instead of the O(K^2) (or O(K^3) with tangents) of the dense engine.
  *
- * The arrival times of every path are drawn before the time loop, which fixes every path's
- * memory, so nothing is allocated while marching. They are drawn in continuous time by the
- * noise module and binned into steps, and every arrival owns its normals in the stream, so a
- * path meets the same random numbers at every dt of a ladder. The train loss at a reporting step needs the
+ * The arrival times of every path are drawn before the time loop (solver/arrivals.h), which
+ * fixes every path's memory, so nothing is allocated while marching. Every arrival owns its
+ * normals in the path's stream, so a path meets the same random numbers at every dt of a ladder. The train loss at a reporting step needs the
  * field of a path that does not jump there: it is drawn from a separate per-path stream,
  * conditioned on the path's jump values but not added to them, so the dynamics do not depend
  * on the output grid.
@@ -23,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrivals.h"
 #include "psd_cholesky.h"
+#include "quasi_random.h"
 #include "replica.h"
 #include "sample_kick.h"
 
@@ -52,6 +53,7 @@ typedef struct {
   long *jump_steps;
   unsigned *jump_counts;
   double *arena;
+  double *quasi_random; /* the paths' Sobol prefixes, or NULL */
   long max_variables;
   int integrate_by_parts;
   /* scratch, sized for the largest path */
@@ -95,7 +97,8 @@ static double sparse_bytes(const dmft_problem_t *problem, long paths) {
   const int k = problem->model.k, kstar = problem->model.kstar;
   const double mean = problem->kappa * dmft_problem_steps(problem) * problem->dt;
   const long typical = (long)ceil(mean + 5.0 * sqrt(mean) + 1.0);
-  return 8.0 * (double)paths * ((double)arena_doubles(k, kstar, typical) + 12.0 + (double)typical);
+  return 8.0 * (double)paths *
+         ((double)arena_doubles(k, kstar, typical) + 12.0 + (double)typical + (problem->quasi_random ? DMFT_QUASI_RANDOM_DIMS : 0));
 }
 
 static void sparse_destroy(void **opaque) {
@@ -105,6 +108,7 @@ static void sparse_destroy(void **opaque) {
   free(state->jump_steps);
   free(state->jump_counts);
   free(state->arena);
+  free(state->quasi_random);
   free(state->covariance);
   free(state->back_solved);
   free(state->report_factor);
@@ -117,43 +121,6 @@ static void sparse_destroy(void **opaque) {
   *opaque = NULL;
 }
 
-static int draw_jump_times(const dmft__replica_t *replica, sparse_state_t *state, long *total_jumps) {
-  const dmft_problem_t *problem = replica->problem;
-  long capacity = replica->paths * 8 + 64, used = 0;
-  state->jump_steps = malloc(sizeof(long) * (size_t)capacity);
-  state->jump_counts = malloc(sizeof(unsigned) * (size_t)capacity);
-  if (!state->jump_steps || !state->jump_counts) return DMFT_ENOMEM;
-  for (long p = 0; p < replica->paths; p++) {
-    sparse_path_t *path = &state->paths[p];
-    path->first_jump = used;
-    double time = -1.0;
-    for (;;) {
-      long step = 0;
-      time = problem->noise->next_arrival(&path->dynamics, problem->kappa, problem->dt, time, &step);
-      if (step > replica->steps) break;
-      if (used > path->first_jump && state->jump_steps[used - 1] == step) {
-        state->jump_counts[used - 1]++; /* another arrival in the same step */
-        continue;
-      }
-      if (used == capacity) {
-        capacity *= 2;
-        long *steps = realloc(state->jump_steps, sizeof(long) * (size_t)capacity);
-        if (!steps) return DMFT_ENOMEM;
-        state->jump_steps = steps;
-        unsigned *counts = realloc(state->jump_counts, sizeof(unsigned) * (size_t)capacity);
-        if (!counts) return DMFT_ENOMEM;
-        state->jump_counts = counts;
-      }
-      state->jump_steps[used] = step;
-      state->jump_counts[used] = 1;
-      used++;
-    }
-    path->n_jumps = used - path->first_jump;
-  }
-  *total_jumps = used;
-  return DMFT_OK;
-}
-
 static int sparse_create(const dmft__replica_t *replica, void **opaque) {
   const dmft_problem_t *problem = replica->problem;
   const int k = problem->model.k, kstar = problem->model.kstar;
@@ -164,6 +131,8 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
   state->paths = calloc((size_t)replica->paths, sizeof(sparse_path_t));
   if (!state->paths) return DMFT_ENOMEM;
 
+  if (problem->quasi_random && !(state->quasi_random = dmft__quasi_random_points(problem->seed, replica->group, replica->paths)))
+    return DMFT_ENOMEM;
   /* Labels and teacher fields first, then arrival times, each path from its own streams. */
   double *wstar = malloc(sizeof(double) * (size_t)replica->paths * (size_t)kstar);
   if (!wstar) return DMFT_ENOMEM;
@@ -171,6 +140,9 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
   for (long p = 0; p < replica->paths; p++) {
     sparse_path_t *path = &state->paths[p];
     dmft_rng_seed(&path->dynamics, problem->seed, (uint64_t)replica->group, (uint64_t)p, DMFT_STREAM_DYNAMICS);
+    if (state->quasi_random)
+      dmft_rng_set_prefix(&path->dynamics, state->quasi_random + p * DMFT_QUASI_RANDOM_DIMS,
+                          DMFT_QUASI_RANDOM_DIMS - DMFT_QUASI_RANDOM_ARRIVAL_DIMS);
     dmft_rng_seed(&path->report, problem->seed, (uint64_t)replica->group, (uint64_t)p, DMFT_STREAM_REPORT);
     double *w = wstar + (size_t)p * (size_t)kstar;
     for (int b = 0; b < kstar; b++) w[b] = teacher_sd * dmft_rng_normal(&path->dynamics);
@@ -178,12 +150,19 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
     const double flip_uniform = dmft_rng_uniform(&path->dynamics);
     path->y = dmft_model_label(&problem->model, w, eps, flip_uniform);
   }
-  long total_jumps = 0;
-  int status = draw_jump_times(replica, state, &total_jumps);
+  dmft__arrivals_t arrivals;
+  int status = dmft__arrivals_draw(problem, replica->group, replica->paths, replica->steps, state->quasi_random, &arrivals);
   if (status != DMFT_OK) {
     free(wstar);
     return status;
   }
+  state->jump_steps = arrivals.steps;
+  state->jump_counts = arrivals.counts;
+  for (long p = 0; p < replica->paths; p++) {
+    state->paths[p].first_jump = arrivals.first[p];
+    state->paths[p].n_jumps = arrivals.first[p + 1] - arrivals.first[p];
+  }
+  free(arrivals.first);
 
   size_t arena_size = 0;
   long max_jumps = 0;

@@ -1,6 +1,8 @@
 #include "dmft/rng.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stddef.h>
 
 static uint64_t splitmix64(uint64_t *x) {
   uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
@@ -23,6 +25,14 @@ void dmft_rng_seed(dmft_rng_t *rng, uint64_t seed, uint64_t group, uint64_t path
   for (int i = 0; i < 4; i++) rng->state[i] = splitmix64(&x);
   rng->has_spare_normal = 0;
   rng->spare_normal = 0.0;
+  rng->prefix = NULL;
+  rng->prefix_left = 0;
+}
+
+void dmft_rng_set_prefix(dmft_rng_t *rng, const double *uniforms, int count) {
+  rng->prefix = uniforms;
+  rng->prefix_left = count;
+  rng->has_spare_normal = 0;
 }
 
 uint64_t dmft_rng_next(dmft_rng_t *rng) {
@@ -39,11 +49,18 @@ uint64_t dmft_rng_next(dmft_rng_t *rng) {
 }
 
 double dmft_rng_uniform(dmft_rng_t *rng) {
+  if (rng->prefix_left > 0) {
+    rng->prefix_left--;
+    return *rng->prefix++;
+  }
   /* 53 random bits, shifted by half an ulp so that neither 0 nor 1 can occur. */
   return ((double)(dmft_rng_next(rng) >> 11) + 0.5) * 0x1.0p-53;
 }
 
 double dmft_rng_normal(dmft_rng_t *rng) {
+  /* Inversion keeps one coordinate per normal, which is what a low-discrepancy prefix needs;
+   * the polar method below would use a variable number of them. */
+  if (rng->prefix_left > 0) return gsl_cdf_ugaussian_Pinv(dmft_rng_uniform(rng));
   if (rng->has_spare_normal) {
     rng->has_spare_normal = 0;
     return rng->spare_normal;

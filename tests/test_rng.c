@@ -63,11 +63,27 @@ static void test_poisson_and_geometric_means(void) {
   CU_ASSERT_EQUAL(dmft_rng_geometric_failures(&rng, 1.0), 0);
 }
 
+/* A prefix replaces the first draws one coordinate each (normals by inversion), then the
+ * generator takes over exactly where an unprefixed stream would start. */
+static void test_prefix_then_generator(void) {
+  const double prefix[3] = {0.5, 0.975, 0.25};
+  dmft_rng_t with, without;
+  dmft_rng_seed(&with, 5, 1, 2, 0);
+  dmft_rng_seed(&without, 5, 1, 2, 0);
+  dmft_rng_set_prefix(&with, prefix, 3);
+  DMFT_ASSERT_CLOSE("normal from u = 0.5", dmft_rng_normal(&with), 0.0, 1e-12);
+  DMFT_ASSERT_CLOSE("normal from u = 0.975", dmft_rng_normal(&with), 1.959963984540054, 1e-9);
+  DMFT_ASSERT_CLOSE("uniform from the prefix", dmft_rng_uniform(&with), 0.25, 0.0);
+  CU_ASSERT_EQUAL(with.prefix_left, 0);
+  for (int i = 0; i < 5; i++) CU_ASSERT_EQUAL(dmft_rng_normal(&with), dmft_rng_normal(&without));
+}
+
 int main(void) {
   CU_TestInfo tests[] = {{"same key same stream, other key other stream", test_same_key_same_stream_other_key_other_stream},
                          {"uniform is open and centered", test_uniform_is_open_and_centered},
                          {"normal moments", test_normal_moments},
                          {"poisson and geometric means", test_poisson_and_geometric_means},
+                         {"a prefix, then the generator", test_prefix_then_generator},
                          CU_TEST_INFO_NULL};
   return dmft_test_run("rng", tests);
 }

@@ -27,6 +27,7 @@ typedef struct dmft_problem {
   uint64_t seed;
   int threads;
   long output_every;   /* 0: chosen so that there are at most 1001 output rows */
+  int quasi_random;     /* the first draws of every path from a randomized Sobol sequence (solver/quasi_random.h) */
   int force_dense_engine; /* run point processes through the dense engine (tests only) */
   int keep_group_values;  /* also return each replica group's M, Q and losses (dmft converge) */
 } dmft_problem_t;

@@ -12,13 +12,20 @@ typedef struct {
   uint64_t state[4];
   double spare_normal;
   int has_spare_normal;
+  /* Quasi-random prefix: the first draws of the stream come from these uniforms (normals by
+   * inversion), the rest from the generator. NULL when there is none. */
+  const double *prefix;
+  int prefix_left;
 } dmft_rng_t;
 
 /* Purposes of a stream, so that e.g. the draws made for reporting the train loss never shift
  * the draws that drive the dynamics. */
-enum { DMFT_STREAM_DYNAMICS = 0, DMFT_STREAM_REPORT = 1 };
+enum { DMFT_STREAM_DYNAMICS = 0, DMFT_STREAM_REPORT = 1, DMFT_STREAM_ARRIVALS = 2, DMFT_STREAM_QUASI_RANDOM = 3 };
 
 void dmft_rng_seed(dmft_rng_t *rng, uint64_t seed, uint64_t group, uint64_t path, uint64_t purpose);
+/* Makes the next `count` draws (uniform or normal, one coordinate each) come from `uniforms`,
+ * which must stay alive while they are used; later draws come from the generator. */
+void dmft_rng_set_prefix(dmft_rng_t *rng, const double *uniforms, int count);
 uint64_t dmft_rng_next(dmft_rng_t *rng);
 double dmft_rng_uniform(dmft_rng_t *rng);     /* in (0, 1), never 0 or 1 */
 double dmft_rng_normal(dmft_rng_t *rng);      /* standard normal */

@@ -1,0 +1,84 @@
+#include "arrivals.h"
+
+#include <stdlib.h>
+
+#include "dmft/rng.h"
+#include "dmft/status.h"
+#include "quasi_random.h"
+
+typedef struct {
+  dmft__arrivals_t *arrivals;
+  long used, capacity;
+} arrival_list_t;
+
+static int list_init(arrival_list_t *list, dmft__arrivals_t *arrivals, long paths) {
+  list->arrivals = arrivals;
+  list->used = 0;
+  list->capacity = paths * 8 + 64;
+  arrivals->steps = malloc(sizeof(long) * (size_t)list->capacity);
+  arrivals->counts = malloc(sizeof(unsigned) * (size_t)list->capacity);
+  arrivals->first = malloc(sizeof(long) * (size_t)(paths + 1));
+  return arrivals->steps && arrivals->counts && arrivals->first ? DMFT_OK : DMFT_ENOMEM;
+}
+
+/* One more arrival of the current path (whose first entry is `first`) in `step`. */
+static int list_add(arrival_list_t *list, long first, long step) {
+  dmft__arrivals_t *arrivals = list->arrivals;
+  if (list->used > first && arrivals->steps[list->used - 1] == step) {
+    arrivals->counts[list->used - 1]++;
+    return DMFT_OK;
+  }
+  if (list->used == list->capacity) {
+    list->capacity *= 2;
+    long *steps = realloc(arrivals->steps, sizeof(long) * (size_t)list->capacity);
+    if (!steps) return DMFT_ENOMEM;
+    arrivals->steps = steps;
+    unsigned *counts = realloc(arrivals->counts, sizeof(unsigned) * (size_t)list->capacity);
+    if (!counts) return DMFT_ENOMEM;
+    arrivals->counts = counts;
+  }
+  arrivals->steps[list->used] = step;
+  arrivals->counts[list->used] = 1;
+  list->used++;
+  return DMFT_OK;
+}
+
+static int draw(const dmft_problem_t *problem, int group, long paths, long last_step, const double *quasi_random,
+                arrival_list_t *list) {
+  const int field_dims = DMFT_QUASI_RANDOM_DIMS - DMFT_QUASI_RANDOM_ARRIVAL_DIMS;
+  for (long p = 0; p < paths; p++) {
+    dmft_rng_t rng;
+    dmft_rng_seed(&rng, problem->seed, (uint64_t)group, (uint64_t)p, DMFT_STREAM_ARRIVALS);
+    if (quasi_random)
+      dmft_rng_set_prefix(&rng, quasi_random + p * DMFT_QUASI_RANDOM_DIMS + field_dims, DMFT_QUASI_RANDOM_ARRIVAL_DIMS);
+    const long first = list->used;
+    list->arrivals->first[p] = first;
+    double time = -1.0;
+    for (;;) {
+      long step = 0;
+      time = problem->noise->next_arrival(&rng, problem->kappa, problem->dt, time, &step);
+      if (step > last_step) break;
+      if (list_add(list, first, step) != DMFT_OK) return DMFT_ENOMEM;
+    }
+  }
+  list->arrivals->first[paths] = list->used;
+  return DMFT_OK;
+}
+
+int dmft__arrivals_draw(const dmft_problem_t *problem, int group, long paths, long last_step, const double *quasi_random,
+                        dmft__arrivals_t *arrivals) {
+  arrival_list_t list;
+  int status = list_init(&list, arrivals, paths);
+  if (status == DMFT_OK) status = draw(problem, group, paths, last_step, quasi_random, &list);
+  if (status != DMFT_OK) dmft__arrivals_free(arrivals);
+  return status;
+}
+
+void dmft__arrivals_free(dmft__arrivals_t *arrivals) {
+  free(arrivals->steps);
+  free(arrivals->counts);
+  free(arrivals->first);
+  arrivals->steps = NULL;
+  arrivals->counts = NULL;
+  arrivals->first = NULL;
+}
