@@ -262,6 +262,13 @@ static void test_converge(void) {
   snprintf(path, sizeof path, "%s/ladder-extrapolated.csv", directory);
   read_file(path, csv, sizeof csv);
   CU_ASSERT_EQUAL(strncmp(csv, "observable,t,epoch,extrapolated,error,", 38), 0);
+  /* Three levels give no order of the extrapolation and no path study was asked for: the
+   * summary leaves them out rather than printing nan. */
+  CU_ASSERT_EQUAL_FATAL(run("converge --quiet --quasi-random --tmax 1 --dt0 0.1 --levels 3 --path-levels 0 --paths 2000 "
+                            "--out quasi"),
+                        0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "observed order"));
+  CU_ASSERT_PTR_NULL(strstr(output, "nan"));
 }
 
 static void test_online(void) {
