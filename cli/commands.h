@@ -9,5 +9,6 @@ int cli_simulate(int argc, char **argv);
 int cli_validate(int argc, char **argv);
 int cli_converge(int argc, char **argv);
 int cli_online(int argc, char **argv);
+int cli_check_plugin(int argc, char **argv);
 
 #endif

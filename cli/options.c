@@ -1,5 +1,8 @@
 #include "options.h"
 
+#include "dmft/plugin.h"
+#include "dmft/status.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -23,10 +26,13 @@ typedef struct {
 #define SIMULATING (CLI_SIMULATE | CLI_VALIDATE)
 
 static const option_spec_t specs[] = {
-    {"loss", KIND_NAME, "NAME", "loss on the prediction: squared | huber | logistic", ALL},
+    {"plugin", KIND_TEXT, "FILE.so", "load model components from a plugin (repeatable; see docs/plugins.md)", ALL},
+    {"loss", KIND_NAME, "NAME", "loss on the prediction: squared | huber | logistic | a plugin's (dmft list)", ALL},
     {"huber-delta", KIND_NUMBER, "C", "Huber threshold c > 0", ALL},
-    {"activation", KIND_NAME, "NAME", "student activation: linear | tanh | erf | relu", ALL},
-    {"teacher", KIND_NAME, "NAME", "teacher: linear | tanh | relu | sign", ALL},
+    {"activation", KIND_NAME, "NAME", "student activation: linear | tanh | erf | relu | a plugin's", ALL},
+    {"teacher", KIND_NAME, "NAME", "teacher: linear | tanh | relu | sign | a plugin's", ALL},
+    {"regularizer", KIND_NAME, "NAME", "separable regularizer added to --ridge: none | l1 | a plugin's", ALL},
+    {"model-param", KIND_TEXT, "NAME=VALUE", "a parameter of the chosen components (repeatable; dmft list shows them)", ALL},
     {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)", ALL},
     {"flip-prob", KIND_NUMBER, "P", "sign teacher: probability in [0, 0.5] of flipping a label", ALL},
     {"k", KIND_INTEGER, "K", "student width (committee of K units), 1..16", ALL},
@@ -178,14 +184,22 @@ static int set_name(cli_options_t *options, const char *name, const char *value,
   dmft_model_t *model = &options->problem.model;
   if (strcmp(name, "loss") == 0 && dmft_loss_find(value)) {
     model->loss = dmft_loss_find(value);
+    dmft_model_reset_params(model); /* --model-param values are applied after all options */
     return 0;
   }
   if (strcmp(name, "activation") == 0 && dmft_activation_find(value)) {
     model->activation = dmft_activation_find(value);
+    dmft_model_reset_params(model);
     return 0;
   }
   if (strcmp(name, "teacher") == 0 && dmft_teacher_find(value)) {
     model->teacher = dmft_teacher_find(value);
+    dmft_model_reset_params(model);
+    return 0;
+  }
+  if (strcmp(name, "regularizer") == 0 && dmft_regularizer_find(value)) {
+    model->regularizer = dmft_regularizer_find(value);
+    dmft_model_reset_params(model);
     return 0;
   }
   if (strcmp(name, "noise") == 0 && dmft_noise_find(value)) {
@@ -211,11 +225,12 @@ static int set_number(cli_options_t *options, const char *name, double value) {
   if (strcmp(name, "max-mem") == 0) options->max_mem_gib = value;
   if (strcmp(name, "tolerance") == 0) options->tolerance = value;
   if (strcmp(name, "dt0") == 0) options->dt0 = value;
+  if (strcmp(name, "huber-delta") == 0) options->huber_delta_given = 1;
   struct {
     const char *name;
     double *target;
   } targets[] = {
-      {"huber-delta", &p->model.huber_delta}, {"label-noise", &p->model.label_noise},
+      {"huber-delta", &options->huber_delta}, {"label-noise", &p->model.label_noise},
       {"flip-prob", &p->model.flip_prob},     {"gamma", &p->gamma},
       {"eta", &p->eta},                       {"kappa", &p->kappa},
       {"ridge", &p->ridge},                   {"theta0-var", &p->theta0_var},
@@ -280,6 +295,42 @@ static int set_integer(cli_options_t *options, const char *name, long long value
   return 0;
 }
 
+/* "NAME=VALUE", kept until every option is read (the components they belong to may come later). */
+static int add_model_param(cli_options_t *options, const char *text, char *message, size_t size) {
+  const char *equals = strchr(text, '=');
+  double number;
+  if (!equals || equals == text || (size_t)(equals - text) >= sizeof options->model_params[0].name ||
+      !parse_number(equals + 1, &number)) {
+    snprintf(message, size, "--model-param takes NAME=VALUE with a number VALUE, e.g. huber-delta=0.5 (got '%s')", text);
+    return 2;
+  }
+  if (options->model_param_count == CLI_MAX_MODEL_PARAMS) {
+    snprintf(message, size, "--model-param can be given at most %d times", CLI_MAX_MODEL_PARAMS);
+    return 2;
+  }
+  struct cli_model_param *param = &options->model_params[options->model_param_count++];
+  memcpy(param->name, text, (size_t)(equals - text));
+  param->name[equals - text] = '\0';
+  param->value = number;
+  return 0;
+}
+
+/* After every option: --huber-delta (when the loss takes it) and the --model-param values. */
+static int apply_model_params(cli_options_t *options, char *message, size_t size) {
+  dmft_model_t *model = &options->problem.model;
+  int found = 0;
+  (void)dmft_model_param(model, "huber-delta", &found);
+  if (options->huber_delta_given && found &&
+      dmft_model_set_param(model, "huber-delta", options->huber_delta, message, size) != DMFT_OK) {
+    snprintf(message, size, "--huber-delta must be a number > 0 (got %g)", options->huber_delta);
+    return 2;
+  }
+  for (int i = 0; i < options->model_param_count; i++)
+    if (dmft_model_set_param(model, options->model_params[i].name, options->model_params[i].value, message, size) != DMFT_OK)
+      return 2;
+  return 0;
+}
+
 int cli_option_set(cli_options_t *options, const char *name, const char *value, char *message, size_t size) {
   const option_spec_t *spec = find_spec(name);
   if (!spec || !(spec->commands & options->command)) {
@@ -319,6 +370,11 @@ int cli_option_set(cli_options_t *options, const char *name, const char *value, 
         snprintf(message, size, "--%s is too long (at most %zu characters)", name, sizeof options->out_storage - 64);
         return 2;
       }
+      if (strcmp(name, "plugin") == 0) {
+        /* Loaded at once, so that the names it brings are known to the options that follow. */
+        return dmft_plugin_load(value, message, size) == DMFT_OK ? 0 : 2;
+      }
+      if (strcmp(name, "model-param") == 0) return add_model_param(options, value, message, size);
       if (strcmp(name, "out") == 0) {
         strcpy(options->out_storage, value);
         options->out_prefix = options->out_storage;
@@ -454,6 +510,8 @@ int cli_options_parse(cli_options_t *options, int argc, char **argv, char *messa
     if (next_option(options->command, argc, argv, &i, name, sizeof name, &value, message, size) != 0) return 2;
     if (strcmp(name, "help") == 0) return 1;
     if (strcmp(name, "config") == 0) options->config_path = value;
+    /* Plugins first, so a config file may name their components. */
+    if (strcmp(name, "plugin") == 0 && dmft_plugin_load(value, message, size) != DMFT_OK) return 2;
   }
   if (options->config_path && cli_options_read_config(options, options->config_path, message, size) != 0) return 2;
   for (int i = 0; i < argc; i++) {
@@ -461,7 +519,7 @@ int cli_options_parse(cli_options_t *options, int argc, char **argv, char *messa
     if (strcmp(name, "config") == 0) continue;
     if (cli_option_set(options, name, value, message, size) != 0) return 2;
   }
-  return 0;
+  return apply_model_params(options, message, size);
 }
 
 void cli_options_print_help(cli_command_t command, const char *summary) {

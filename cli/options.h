@@ -14,6 +14,12 @@
 typedef enum { CLI_SOLVE = 1, CLI_SIMULATE = 2, CLI_VALIDATE = 4, CLI_CONVERGE = 8, CLI_ONLINE = 16 } cli_command_t;
 
 #define CLI_MAX_SIZES 12
+#define CLI_MAX_MODEL_PARAMS 16
+
+struct cli_model_param {
+  char name[64];
+  double value;
+};
 
 typedef struct {
   cli_command_t command;
@@ -21,6 +27,11 @@ typedef struct {
   const char *out_prefix;
   const char *config_path;
   int quiet;
+  /* model parameters, applied once every option is read */
+  double huber_delta;
+  int huber_delta_given;
+  struct cli_model_param model_params[CLI_MAX_MODEL_PARAMS];
+  int model_param_count;
   /* simulate and validate */
   long sizes[CLI_MAX_SIZES]; /* --n */
   int size_count, sizes_given;

@@ -30,6 +30,28 @@ static herr_t set_string(hid_t file, const char *name, const char *value) {
   return status;
 }
 
+/* Every parameter of the chosen components, as param_NAME (dashes become underscores). */
+static herr_t write_model_params(hid_t file, const dmft_model_t *model) {
+  const struct {
+    const dmft_model_param_t *specs;
+    int count;
+  } groups[] = {{model->activation->params, model->activation->param_count},
+                {model->loss->params, model->loss->param_count},
+                {model->teacher->params, model->teacher->param_count},
+                {model->regularizer->params, model->regularizer->param_count}};
+  herr_t s = 0;
+  for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
+    for (int i = 0; i < groups[g].count; i++) {
+      char name[80];
+      snprintf(name, sizeof name, "param_%s", groups[g].specs[i].name);
+      for (char *c = name; *c; c++)
+        if (*c == '-') *c = '_';
+      const double value = dmft_model_param(model, groups[g].specs[i].name, NULL);
+      s |= set_scalar(file, name, H5T_NATIVE_DOUBLE, &value);
+    }
+  return s;
+}
+
 static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_result_t *r) {
   herr_t s = 0;
   s |= set_string(file, "software", "dmft");
@@ -37,12 +59,17 @@ static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_r
   s |= set_string(file, "loss", p->model.loss->name);
   s |= set_string(file, "activation", p->model.activation->name);
   s |= set_string(file, "teacher", p->model.teacher->name);
+  s |= set_string(file, "regularizer", p->model.regularizer->name);
   s |= set_string(file, "noise", p->noise->name);
+  s |= write_model_params(file, &p->model);
+  int huber_found = 0;
+  const double huber_delta = dmft_model_param(&p->model, "huber-delta", &huber_found);
+  if (huber_found) s |= set_scalar(file, "huber_delta", H5T_NATIVE_DOUBLE, &huber_delta);
   const struct {
     const char *name;
     double value;
   } numbers[] = {
-      {"huber_delta", p->model.huber_delta}, {"label_noise", p->model.label_noise}, {"flip_prob", p->model.flip_prob},
+      {"label_noise", p->model.label_noise}, {"flip_prob", p->model.flip_prob},
       {"gamma", p->gamma}, {"eta", p->eta}, {"kappa", p->kappa}, {"ridge", p->ridge}, {"theta0_var", p->theta0_var},
       {"init_overlap", p->init_overlap}, {"teacher_var", p->teacher_var}, {"tmax", p->tmax}, {"dt", p->dt},
       {"diverged_at", r->diverged_at},

@@ -1,10 +1,14 @@
 /* The composed model: committee prediction, loss, and their derivatives in the student's
  * pre-activations xi. */
+#include <stdio.h>
+#include <string.h>
+
 #include "dmft/model.h"
+#include "dmft/status.h"
 
 double dmft_model_prediction(const dmft_model_t *model, const double *xi) {
   double sum = 0.0;
-  for (int a = 0; a < model->k; a++) sum += model->activation->value(xi[a]);
+  for (int a = 0; a < model->k; a++) sum += model->activation->value(xi[a], model->activation_params);
   return sum / model->k;
 }
 
@@ -19,32 +23,34 @@ double dmft_model_label(const dmft_model_t *model, const double *wstar, double e
     const double label = sign_label(model, wstar, eps);
     return flip_uniform < model->flip_prob ? -label : label;
   }
+  if (model->teacher->label)
+    return model->teacher->label(wstar, model->kstar, eps, model->label_noise, model->teacher_params);
   double sum = 0.0;
-  for (int b = 0; b < model->kstar; b++) sum += model->teacher->unit(wstar[b]);
+  for (int b = 0; b < model->kstar; b++) sum += model->teacher->unit(wstar[b], model->teacher_params);
   return sum / model->kstar + model->label_noise * eps;
 }
 
 double dmft_model_loss(const dmft_model_t *model, const double *xi, double y) {
-  return model->loss->value(dmft_model_prediction(model, xi), y, model->huber_delta);
+  return model->loss->value(dmft_model_prediction(model, xi), y, model->loss_params);
 }
 
 void dmft_model_gradient(const dmft_model_t *model, const double *xi, double y, double *gradient) {
   const double f = dmft_model_prediction(model, xi);
-  const double outer = model->loss->slope(f, y, model->huber_delta) / model->k;
-  for (int a = 0; a < model->k; a++) gradient[a] = outer * model->activation->slope(xi[a]);
+  const double outer = model->loss->slope(f, y, model->loss_params) / model->k;
+  for (int a = 0; a < model->k; a++) gradient[a] = outer * model->activation->slope(xi[a], model->activation_params);
 }
 
 void dmft_model_hessian(const dmft_model_t *model, const double *xi, double y, double *hessian) {
   const int k = model->k;
   const double f = dmft_model_prediction(model, xi);
-  const double slope = model->loss->slope(f, y, model->huber_delta);
-  const double curvature = model->loss->curvature(f, y, model->huber_delta);
+  const double slope = model->loss->slope(f, y, model->loss_params);
+  const double curvature = model->loss->curvature(f, y, model->loss_params);
   const double inverse_k = 1.0 / k;
   for (int a = 0; a < k; a++) {
-    const double unit_slope_a = model->activation->slope(xi[a]);
+    const double unit_slope_a = model->activation->slope(xi[a], model->activation_params);
     for (int b = 0; b < k; b++)
-      hessian[a * k + b] = curvature * unit_slope_a * model->activation->slope(xi[b]) * inverse_k * inverse_k;
-    hessian[a * k + a] += slope * model->activation->curvature(xi[a]) * inverse_k;
+      hessian[a * k + b] = curvature * unit_slope_a * model->activation->slope(xi[b], model->activation_params) * inverse_k * inverse_k;
+    hessian[a * k + a] += slope * model->activation->curvature(xi[a], model->activation_params) * inverse_k;
   }
 }
 
@@ -56,9 +62,93 @@ double dmft_model_flip_averaged_loss(const dmft_model_t *model, const double *xi
 }
 
 int dmft_model_gradient_is_continuous(const dmft_model_t *model) {
-  return model->activation->slope_is_continuous;
+  return model->activation->slope_is_continuous && model->loss->slope_is_continuous;
 }
 
 int dmft_model_hessian_is_constant(const dmft_model_t *model) {
   return model->loss->is_quadratic && model->activation->is_linear;
+}
+
+double dmft_model_regularizer(const dmft_model_t *model, double theta) {
+  return model->regularizer->value(theta, model->regularizer_params);
+}
+
+double dmft_model_regularizer_slope(const dmft_model_t *model, double theta) {
+  return model->regularizer->slope(theta, model->regularizer_params);
+}
+
+double dmft_model_regularizer_curvature(const dmft_model_t *model, double theta) {
+  return model->regularizer->curvature(theta, model->regularizer_params);
+}
+
+/* The parameters of the chosen components: activation, loss, teacher, regularizer. */
+enum { PARAM_GROUPS = 4 };
+typedef struct {
+  const char *kind;
+  const char *name;
+  const dmft_model_param_t *specs;
+  int count;
+} param_group_t;
+
+static param_group_t param_group(const dmft_model_t *model, int g) {
+  param_group_t none = {"", "", NULL, 0};
+  switch (g) {
+  case 0: return model->activation ? (param_group_t){"activation", model->activation->name, model->activation->params, model->activation->param_count} : none;
+  case 1: return model->loss ? (param_group_t){"loss", model->loss->name, model->loss->params, model->loss->param_count} : none;
+  case 2: return model->teacher ? (param_group_t){"teacher", model->teacher->name, model->teacher->params, model->teacher->param_count} : none;
+  default: return model->regularizer ? (param_group_t){"regularizer", model->regularizer->name, model->regularizer->params, model->regularizer->param_count} : none;
+  }
+}
+
+static double *param_values(dmft_model_t *model, int g) {
+  return g == 0 ? model->activation_params : g == 1 ? model->loss_params : g == 2 ? model->teacher_params : model->regularizer_params;
+}
+
+static const double *param_values_read(const dmft_model_t *model, int g) {
+  return g == 0 ? model->activation_params : g == 1 ? model->loss_params : g == 2 ? model->teacher_params : model->regularizer_params;
+}
+
+void dmft_model_reset_params(dmft_model_t *model) {
+  for (int g = 0; g < PARAM_GROUPS; g++) {
+    const param_group_t group = param_group(model, g);
+    double *values = param_values(model, g);
+    memset(values, 0, sizeof(double) * DMFT_MAX_PARAMS);
+    for (int i = 0; i < group.count; i++) values[i] = group.specs[i].default_value;
+  }
+}
+
+int dmft_model_set_param(dmft_model_t *model, const char *name, double value, char *message, size_t size) {
+  char known[512] = "";
+  for (int g = 0; g < PARAM_GROUPS; g++) {
+    const param_group_t group = param_group(model, g);
+    for (int i = 0; i < group.count; i++) {
+      const dmft_model_param_t *spec = &group.specs[i];
+      if (strcmp(spec->name, name) == 0) {
+        if (!(value >= spec->min_value && value <= spec->max_value)) {
+          snprintf(message, size, "--model-param %s (%s %s: %s) must be in [%g, %g] (got %g)", name, group.kind, group.name,
+                   spec->summary, spec->min_value, spec->max_value, value);
+          return DMFT_EINVAL;
+        }
+        param_values(model, g)[i] = value;
+        return DMFT_OK;
+      }
+      const size_t used = strlen(known);
+      snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", spec->name);
+    }
+  }
+  snprintf(message, size, "--model-param: no chosen component takes '%s' (they take: %s)", name, known[0] ? known : "none");
+  return DMFT_EINVAL;
+}
+
+double dmft_model_param(const dmft_model_t *model, const char *name, int *found) {
+  for (int g = 0; g < PARAM_GROUPS; g++) {
+    const param_group_t group = param_group(model, g);
+    for (int i = 0; i < group.count; i++)
+      if (strcmp(group.specs[i].name, name) == 0) {
+        if (found) *found = 1;
+        return param_values_read(model, g)[i];
+      }
+  }
+  if (found) *found = 0;
+  return 0.0;
 }

@@ -20,9 +20,9 @@ void dmft_problem_set_defaults(dmft_problem_t *problem) {
       .model = {.activation = dmft_activation_find("tanh"),
                 .loss = dmft_loss_find("huber"),
                 .teacher = dmft_teacher_find("tanh"),
+                .regularizer = dmft_regularizer_find("none"),
                 .k = 1,
                 .kstar = 1,
-                .huber_delta = 1.0,
                 .label_noise = 0.3,
                 .flip_prob = 0.0},
       .noise = dmft_noise_find("poisson"),
@@ -40,6 +40,7 @@ void dmft_problem_set_defaults(dmft_problem_t *problem) {
       .threads = 0,
       .output_every = 0,
   };
+  dmft_model_reset_params(&problem->model);
 }
 
 long dmft_problem_steps(const dmft_problem_t *problem) {
@@ -106,7 +107,17 @@ int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t mess
   if (problem->threads < 0 || problem->threads > 1024)
     REJECT("--threads must be an integer from 0 (all cores) to 1024 (got %d)", problem->threads);
   if (problem->output_every < 0) REJECT("--output-every must be an integer >= 1 (got %ld)", problem->output_every);
-  if (!(model->huber_delta > 0)) REJECT("--huber-delta must be a number > 0 (got %g)", model->huber_delta);
+  if (!model->activation || !model->loss || !model->teacher || !model->regularizer)
+    REJECT("--loss, --activation, --teacher and --regularizer must each name a component (see dmft list)");
+  if (model->teacher->min_kstar > 0 && model->kstar < model->teacher->min_kstar)
+    REJECT("--kstar must be at least %d for --teacher %s (got %d)", model->teacher->min_kstar, model->teacher->name, model->kstar);
+  if (model->teacher->max_kstar > 0 && model->kstar > model->teacher->max_kstar)
+    REJECT("--kstar must be at most %d for --teacher %s (got %d)", model->teacher->max_kstar, model->teacher->name, model->kstar);
+  if (!model->regularizer->is_zero)
+    REJECT("--regularizer %s is not quadratic: the sampled parameter side it needs is not available yet", model->regularizer->name);
+  int huber_found = 0;
+  const double huber_delta = dmft_model_param(model, "huber-delta", &huber_found);
+  if (huber_found && !(huber_delta > 0)) REJECT("--huber-delta must be a number > 0 (got %g)", huber_delta);
   if (!(model->label_noise >= 0)) REJECT("--label-noise must be a number >= 0 (got %g)", model->label_noise);
   if (!(model->flip_prob >= 0 && model->flip_prob <= 0.5))
     REJECT("--flip-prob must be a number in [0, 0.5] (got %g)", model->flip_prob);

@@ -271,6 +271,53 @@ static void test_converge(void) {
   CU_ASSERT_PTR_NULL(strstr(output, "nan"));
 }
 
+/* Plugins: the example loads, lists and solves with its parameter; every broken plugin is
+ * refused (exit 2, one line naming the file and the defect, nothing written); check-plugin says
+ * PASS for a good plugin, FAIL (exit 1) for one whose slope is wrong. */
+static void test_plugins(void) {
+  char arguments[1024];
+  snprintf(arguments, sizeof arguments, "list --plugin %s/robust.so", DMFT_PLUGIN_DIR);
+  CU_ASSERT_EQUAL(run(arguments), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "--loss cauchy"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "cauchy-scale"));
+  snprintf(arguments, sizeof arguments,
+           "solve --quiet --plugin %s/robust.so --loss cauchy --model-param cauchy-scale=0.5 --paths 320 --tmax 1 --out plugged",
+           DMFT_PLUGIN_DIR);
+  CU_ASSERT_EQUAL(run(arguments), 0);
+  CU_ASSERT(exists("plugged.csv") && exists("plugged.h5"));
+  snprintf(arguments, sizeof arguments, "check-plugin %s/robust.so", DMFT_PLUGIN_DIR);
+  CU_ASSERT_EQUAL(run(arguments), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "PASS"));
+
+  const struct {
+    const char *arguments;
+    const char *named;
+  } refusals[] = {
+      {"--plugin %s/bad_abi.so --loss broken-loss", "ABI version"},
+      {"--plugin %s/no_curvature.so --loss broken-loss", "lacks its value, slope or curvature"},
+      {"--plugin %s/nan_curvature.so --loss broken-loss", "conformance check"},
+      {"--plugin %s/wrong_slope.so --loss broken-loss", "slope matches finite differences"},
+      {"--plugin %s/no_entry.so --loss broken-loss", "dmft_plugin_entry"},
+      {"--plugin %s/absent.so", "no such file"},
+  };
+  for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+    char options[512];
+    snprintf(options, sizeof options, refusals[i].arguments, DMFT_BROKEN_PLUGIN_DIR);
+    snprintf(arguments, sizeof arguments, "solve --quiet --out broken %s", options);
+    expect_refusal(arguments, refusals[i].named);
+    CU_ASSERT(!exists("broken.csv") && !exists("broken.h5"));
+  }
+  snprintf(arguments, sizeof arguments, "check-plugin %s/wrong_slope.so", DMFT_BROKEN_PLUGIN_DIR);
+  CU_ASSERT_EQUAL(run(arguments), 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "FAIL  loss broken-loss: slope matches finite differences"));
+  snprintf(arguments, sizeof arguments, "check-plugin %s/bad_abi.so", DMFT_BROKEN_PLUGIN_DIR);
+  CU_ASSERT_EQUAL(run(arguments), 2);
+  expect_refusal("solve --quiet --model-param cauchy-scale=2", "they take: huber-delta");
+  expect_refusal("solve --quiet --model-param huber-delta", "NAME=VALUE");
+  expect_refusal("solve --quiet --model-param huber-delta=-1", "huber-delta");
+  expect_refusal("solve --quiet --regularizer ridge2", "--regularizer");
+}
+
 static void test_online(void) {
   CU_ASSERT_EQUAL(run("online --help"), 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "CVODE"));
@@ -297,6 +344,7 @@ int main(void) {
                          {"validate passes and fails when it should", test_validate_passes_and_fails_when_it_should},
                          {"converge", test_converge},
                          {"online", test_online},
+                         {"plugins", test_plugins},
                          CU_TEST_INFO_NULL};
   const int failed = dmft_test_run("cli", tests);
   char command[512];

@@ -36,7 +36,7 @@ static void relu_with_flow(dmft_problem_t *p) {
   p->model.activation = dmft_activation_find("relu");
   p->noise = dmft_noise_find("flow");
 }
-static void bad_huber(dmft_problem_t *p) { p->model.huber_delta = 0; }
+static void bad_huber(dmft_problem_t *p) { p->model.loss_params[0] = 0; }
 static void bad_label_noise(dmft_problem_t *p) { p->model.label_noise = -1; }
 static void too_much_memory(dmft_problem_t *p) {
   p->noise = dmft_noise_find("gauss");

@@ -26,7 +26,9 @@ static void test_sequential_jumps_on_least_squares(void) {
  * (step 1e-6: error O(1e-12) + rounding O(1e-10); tolerance 1e-7). */
 static void test_kick_derivative_matches_finite_differences(void) {
   dmft_model_t model = {.activation = dmft_activation_find("tanh"), .loss = dmft_loss_find("huber"),
-                        .teacher = dmft_teacher_find("tanh"), .k = 2, .kstar = 2, .huber_delta = 1.0};
+                        .teacher = dmft_teacher_find("tanh"), .regularizer = dmft_regularizer_find("none"), .k = 2,
+                        .kstar = 2};
+  dmft_model_reset_params(&model);
   const double h = 0.9, y = 0.4, step = 1e-6;
   double xi[2] = {0.3, -0.8}, work[32], dG[2], D[4], plus[2], minus[2], D_unused[4];
   dmft__sample_kick(&model, h, xi, y, 3.0, 1, dG, D, work);

@@ -7,8 +7,9 @@
 
 static dmft_model_t linear_model(int k, int kstar, double noise) {
   dmft_model_t model = {.activation = dmft_activation_find("linear"), .loss = dmft_loss_find("squared"),
-                        .teacher = dmft_teacher_find("linear"), .k = k, .kstar = kstar, .huber_delta = 1,
-                        .label_noise = noise};
+                        .teacher = dmft_teacher_find("linear"), .regularizer = dmft_regularizer_find("none"), .k = k,
+                        .kstar = kstar, .label_noise = noise};
+  dmft_model_reset_params(&model);
   return model;
 }
 

@@ -1,4 +1,5 @@
-/* Built-in models: a student activation, a loss on the student's prediction and a teacher.
+/* Models: a student activation, a loss on the student's prediction, a teacher and a
+ * regularizer, each a component found by name among the built-in ones and loaded plugins.
  *
  * The student predicts f(xi) = (1/k) sum_a act(xi_a) from its k pre-activations (a committee
  * for k > 1); the loss l(f, y) is taken on that prediction. The teacher labels a sample from
@@ -12,45 +13,85 @@
 
 #include <stddef.h>
 
+/* A number a component takes from --model-param NAME=VALUE (or its own option, such as
+ * --huber-delta), with its default and accepted range. */
+typedef struct dmft_model_param {
+  const char *name;
+  const char *summary;
+  double default_value;
+  double min_value, max_value; /* inclusive */
+} dmft_model_param_t;
+
+#define DMFT_MAX_PARAMS 8
+
+/* Every function of a component receives `params`: the values of the component's own
+ * parameters, in the order it declares them. */
 typedef struct dmft_activation {
   const char *name;
   const char *summary;
-  double (*value)(double x);
-  double (*slope)(double x);
-  double (*curvature)(double x);
-  int slope_is_continuous;
+  double (*value)(double x, const double *params);
+  double (*slope)(double x, const double *params);
+  double (*curvature)(double x, const double *params);
+  int slope_is_continuous; /* decides the response estimator (equations.md §3) */
   int is_linear;
+  const dmft_model_param_t *params;
+  int param_count;
 } dmft_activation_t;
 
 typedef struct dmft_loss {
   const char *name;
   const char *summary;
-  /* l(f, y) and its first two derivatives in f; `parameter` is the Huber threshold. */
-  double (*value)(double f, double y, double parameter);
-  double (*slope)(double f, double y, double parameter);
-  double (*curvature)(double f, double y, double parameter);
+  /* l(f, y) and its first two derivatives in the prediction f. */
+  double (*value)(double f, double y, const double *params);
+  double (*slope)(double f, double y, const double *params);
+  double (*curvature)(double f, double y, const double *params);
+  int slope_is_continuous;
   int is_quadratic;
   int needs_binary_labels; /* labels must be +-1 */
+  const dmft_model_param_t *params;
+  int param_count;
 } dmft_loss_t;
 
 typedef struct dmft_teacher {
   const char *name;
   const char *summary;
-  double (*unit)(double w); /* applied to each w*_a; NULL for the sign teacher */
-  int is_sign; /* y = sign(sum_a w*_a + s eps), flipped with probability flip_prob */
+  /* Either `unit`, applied to each w*_a, the label being mean_a unit(w*_a) + s eps, or `label`,
+   * the whole label from the k* teacher fields, a standard normal eps and the noise level s. */
+  double (*unit)(double w, const double *params);
+  double (*label)(const double *wstar, int kstar, double eps, double label_noise, const double *params);
+  int min_kstar, max_kstar; /* the teacher widths it is defined for (0: no limit) */
+  int is_sign; /* built-in only: y = sign(sum_a w*_a + s eps), flipped with probability flip_prob */
+  const dmft_model_param_t *params;
+  int param_count;
 } dmft_teacher_t;
+
+/* A separable regularizer, added to the --ridge term: the parameter dynamics see
+ * r(theta) = ridge |theta|^2 / 2 + sum_j rho(theta_j), rho given here per coordinate. */
+typedef struct dmft_regularizer {
+  const char *name;
+  const char *summary;
+  double (*value)(double theta, const double *params);
+  double (*slope)(double theta, const double *params);
+  double (*curvature)(double theta, const double *params);
+  int is_zero; /* rho = 0: the parameter side stays linear (built-in "none") */
+  const dmft_model_param_t *params;
+  int param_count;
+} dmft_regularizer_t;
 
 typedef struct dmft_model {
   const dmft_activation_t *activation;
   const dmft_loss_t *loss;
   const dmft_teacher_t *teacher;
+  const dmft_regularizer_t *regularizer;
   int k;      /* student width */
   int kstar;  /* teacher width */
-  double huber_delta;
   double label_noise; /* s in y += s eps */
   double flip_prob;   /* sign teacher only */
+  double activation_params[DMFT_MAX_PARAMS], loss_params[DMFT_MAX_PARAMS];
+  double teacher_params[DMFT_MAX_PARAMS], regularizer_params[DMFT_MAX_PARAMS];
 } dmft_model_t;
 
+/* Components by name, over the built-in ones and every loaded plugin (dmft/plugin.h). */
 size_t dmft_activation_count(void);
 const dmft_activation_t *dmft_activation_at(size_t index);
 const dmft_activation_t *dmft_activation_find(const char *name);
@@ -60,6 +101,17 @@ const dmft_loss_t *dmft_loss_find(const char *name);
 size_t dmft_teacher_count(void);
 const dmft_teacher_t *dmft_teacher_at(size_t index);
 const dmft_teacher_t *dmft_teacher_find(const char *name);
+size_t dmft_regularizer_count(void);
+const dmft_regularizer_t *dmft_regularizer_at(size_t index);
+const dmft_regularizer_t *dmft_regularizer_find(const char *name);
+
+/* Sets every component's parameters to their defaults (after choosing components). */
+void dmft_model_reset_params(dmft_model_t *model);
+/* Sets parameter `name` of whichever chosen component declares it. DMFT_OK, or DMFT_EINVAL with
+ * a one-line message (unknown name: the names the chosen components take; out of range). */
+int dmft_model_set_param(dmft_model_t *model, const char *name, double value, char *message, size_t size);
+/* The value of parameter `name` of a chosen component; 0 with *found = 0 if none declares it. */
+double dmft_model_param(const dmft_model_t *model, const char *name, int *found);
 
 /* The label of a sample with teacher pre-activations wstar (k*), standard normal eps and a
  * uniform flip_uniform in (0,1) (used by the sign teacher's label flips). */
@@ -74,5 +126,9 @@ void dmft_model_hessian(const dmft_model_t *model, const double *xi, double y, d
 double dmft_model_flip_averaged_loss(const dmft_model_t *model, const double *xi, const double *wstar, double eps);
 int dmft_model_gradient_is_continuous(const dmft_model_t *model);
 int dmft_model_hessian_is_constant(const dmft_model_t *model);
+/* The regularizer rho of one parameter coordinate (without the ridge part) and its derivatives. */
+double dmft_model_regularizer(const dmft_model_t *model, double theta);
+double dmft_model_regularizer_slope(const dmft_model_t *model, double theta);
+double dmft_model_regularizer_curvature(const dmft_model_t *model, double theta);
 
 #endif
