@@ -32,6 +32,10 @@ static const option_spec_t specs[] = {
     {"activation", KIND_NAME, "NAME", "student activation: linear | tanh | erf | relu | a plugin's", ALL},
     {"teacher", KIND_NAME, "NAME", "teacher: linear | tanh | relu | sign | a plugin's", ALL},
     {"regularizer", KIND_NAME, "NAME", "separable regularizer added to --ridge: none | l1 | a plugin's", ALL},
+    {"teacher-prior", KIND_NAME, "NAME", "prior of theta*, scaled to --teacher-var: gauss | rademacher | bernoulli-gauss", ALL},
+    {"init-prior", KIND_NAME, "NAME", "prior of the random part of theta_0, scaled to --theta0-var: gauss | rademacher | bernoulli-gauss", ALL},
+    {"sparsity", KIND_NUMBER, "RHO", "bernoulli-gauss priors: probability in (0, 1] of a non-zero coordinate", ALL},
+    {"parameter-side", KIND_NAME, "NAME", "how the parameter side is solved: auto (exact when linear) | sampled", ALL},
     {"model-param", KIND_TEXT, "NAME=VALUE", "a parameter of the chosen components (repeatable; dmft list shows them)", ALL},
     {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)", ALL},
     {"flip-prob", KIND_NUMBER, "P", "sign teacher: probability in [0, 0.5] of flipping a label", ALL},
@@ -202,6 +206,15 @@ static int set_name(cli_options_t *options, const char *name, const char *value,
     dmft_model_reset_params(model);
     return 0;
   }
+  dmft_prior_t prior;
+  if ((strcmp(name, "teacher-prior") == 0 || strcmp(name, "init-prior") == 0) && dmft_prior_find(value, &prior) == 0) {
+    *(strcmp(name, "teacher-prior") == 0 ? &options->problem.teacher_prior : &options->problem.init_prior) = prior;
+    return 0;
+  }
+  if (strcmp(name, "parameter-side") == 0 && (strcmp(value, "auto") == 0 || strcmp(value, "sampled") == 0)) {
+    options->problem.sampled_parameter_side = strcmp(value, "sampled") == 0;
+    return 0;
+  }
   if (strcmp(name, "noise") == 0 && dmft_noise_find(value)) {
     options->problem.noise = dmft_noise_find(value);
     return 0;
@@ -236,6 +249,7 @@ static int set_number(cli_options_t *options, const char *name, double value) {
       {"ridge", &p->ridge},                   {"theta0-var", &p->theta0_var},
       {"init-overlap", &p->init_overlap},     {"teacher-var", &p->teacher_var},
       {"tmax", &p->tmax},                     {"dt", &p->dt},
+      {"sparsity", &p->sparsity},
   };
   for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
     if (strcmp(targets[i].name, name) == 0) {

@@ -61,6 +61,9 @@ static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_r
   s |= set_string(file, "teacher", p->model.teacher->name);
   s |= set_string(file, "regularizer", p->model.regularizer->name);
   s |= set_string(file, "noise", p->noise->name);
+  s |= set_string(file, "teacher_prior", dmft_prior_name(p->teacher_prior));
+  s |= set_string(file, "init_prior", dmft_prior_name(p->init_prior));
+  s |= set_string(file, "parameter_side", dmft_problem_parameter_side_is_sampled(p) ? "sampled" : "exact");
   s |= write_model_params(file, &p->model);
   int huber_found = 0;
   const double huber_delta = dmft_model_param(&p->model, "huber-delta", &huber_found);
@@ -71,7 +74,7 @@ static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_r
   } numbers[] = {
       {"label_noise", p->model.label_noise}, {"flip_prob", p->model.flip_prob},
       {"gamma", p->gamma}, {"eta", p->eta}, {"kappa", p->kappa}, {"ridge", p->ridge}, {"theta0_var", p->theta0_var},
-      {"init_overlap", p->init_overlap}, {"teacher_var", p->teacher_var}, {"tmax", p->tmax}, {"dt", p->dt},
+      {"init_overlap", p->init_overlap}, {"teacher_var", p->teacher_var}, {"sparsity", p->sparsity}, {"tmax", p->tmax}, {"dt", p->dt},
       {"diverged_at", r->diverged_at},
   };
   for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)

@@ -28,8 +28,10 @@ typedef struct {
 } gaussian_state_t;
 
 static int applies(const dmft_problem_t *problem) {
+  /* A sampled parameter side brings Monte Carlo noise: then the groups of a sampling engine are
+   * needed for the error bars. */
   return problem->noise->is_deterministic && dmft_model_hessian_is_constant(&problem->model) &&
-         problem->model.kstar + (problem->model.label_noise > 0) <= 4;
+         problem->model.kstar + (problem->model.label_noise > 0) <= 4 && !dmft_problem_parameter_side_is_sampled(problem);
 }
 
 static double gaussian_bytes(const dmft_problem_t *problem, long paths) {

@@ -7,6 +7,7 @@
 
 #include "dmft/status.h"
 #include "kernels.h"
+#include "parameter_paths.h"
 #include "replica.h"
 
 #define DMFT_MAX_WIDTH 16
@@ -33,6 +34,9 @@ void dmft_problem_set_defaults(dmft_problem_t *problem) {
       .theta0_var = 0.25,
       .init_overlap = 0.0,
       .teacher_var = 1.0,
+      .teacher_prior = DMFT_PRIOR_GAUSS,
+      .init_prior = DMFT_PRIOR_GAUSS,
+      .sparsity = 0.1,
       .tmax = 6.0,
       .dt = 0.05,
       .paths = 20000,
@@ -41,6 +45,10 @@ void dmft_problem_set_defaults(dmft_problem_t *problem) {
       .output_every = 0,
   };
   dmft_model_reset_params(&problem->model);
+}
+
+int dmft_problem_parameter_side_is_sampled(const dmft_problem_t *problem) {
+  return problem->sampled_parameter_side || !problem->model.regularizer->is_zero;
 }
 
 long dmft_problem_steps(const dmft_problem_t *problem) {
@@ -70,7 +78,8 @@ double dmft_problem_memory_bytes(const dmft_problem_t *problem) {
   const int k = problem->model.k;
   const long paths_per_group = (problem->paths + groups - 1) / groups;
   const dmft__engine_t *engine = dmft__engine_for(problem, problem->force_dense_engine);
-  const double per_group = dmft__kernels_bytes(k, problem->model.kstar, steps) + engine->bytes(problem, paths_per_group);
+  const double per_group = dmft__kernels_bytes(k, problem->model.kstar, steps) + engine->bytes(problem, paths_per_group) +
+                           (dmft_problem_parameter_side_is_sampled(problem) ? dmft__parameter_paths_bytes(problem, paths_per_group) : 0.0);
   const double outputs = 8.0 * rows * rows * k * k * (2.0 * groups + 4.0);
   return concurrent * per_group + outputs;
 }
@@ -113,8 +122,9 @@ int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t mess
     REJECT("--kstar must be at least %d for --teacher %s (got %d)", model->teacher->min_kstar, model->teacher->name, model->kstar);
   if (model->teacher->max_kstar > 0 && model->kstar > model->teacher->max_kstar)
     REJECT("--kstar must be at most %d for --teacher %s (got %d)", model->teacher->max_kstar, model->teacher->name, model->kstar);
-  if (!model->regularizer->is_zero)
-    REJECT("--regularizer %s is not quadratic: the sampled parameter side it needs is not available yet", model->regularizer->name);
+  if (!(problem->sparsity > 0 && problem->sparsity <= 1)) REJECT("--sparsity must be a number in (0, 1] (got %g)", problem->sparsity);
+  if (problem->teacher_prior >= DMFT_PRIOR_COUNT || problem->init_prior >= DMFT_PRIOR_COUNT)
+    REJECT("--teacher-prior and --init-prior must be gauss, rademacher or bernoulli-gauss");
   int huber_found = 0;
   const double huber_delta = dmft_model_param(model, "huber-delta", &huber_found);
   if (huber_found && !(huber_delta > 0)) REJECT("--huber-delta must be a number > 0 (got %g)", huber_delta);

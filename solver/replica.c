@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "dmft/status.h"
+#include "parameter_paths.h"
 #include "parameter_side.h"
 
 /* A second moment this many times larger than the starting scale means the dynamics left any
@@ -77,14 +78,21 @@ int dmft__replica_run(dmft__replica_t *replica, const dmft__engine_t *engine, lo
       .decay = 1.0 - problem->eta * problem->dt * problem->ridge,
       .teacher_var = problem->teacher_var,
   };
-  dmft__parameter_side_init(&replica->kernels, problem->theta0_var, problem->init_overlap, problem->teacher_var);
+  dmft__parameter_paths_t *parameter_paths = NULL;
+  if (status == DMFT_OK && dmft_problem_parameter_side_is_sampled(problem))
+    status = dmft__parameter_paths_create(replica, &parameter_paths);
+  else
+    dmft__parameter_side_init(&replica->kernels, problem->theta0_var, problem->init_overlap, problem->teacher_var);
   const double scale = fmax(1.0, fmax(problem->teacher_var, problem->theta0_var + problem->init_overlap *
                                                                                problem->init_overlap * problem->teacher_var));
   for (long step = 0; status == DMFT_OK && step <= replica->steps; step++) {
     status = engine->step(replica, engine_state, step);
     if (status != DMFT_OK) break;
     dmft__teacher_response(&replica->kernels, step, problem->teacher_var);
-    if (step < replica->steps) dmft__parameter_side_advance(&side, &replica->kernels, step, scratch);
+    if (step < replica->steps) {
+      if (parameter_paths) dmft__parameter_paths_advance(parameter_paths, replica, step);
+      else dmft__parameter_side_advance(&side, &replica->kernels, step, scratch);
+    }
     if (!step_is_healthy(replica, step, scale)) {
       /* Row `step` of the parameter side was fine (it was checked a step earlier) but what
        * followed from it was not: the first bad output is at step + 1, or at step itself when
@@ -100,6 +108,7 @@ int dmft__replica_run(dmft__replica_t *replica, const dmft__engine_t *engine, lo
     report_progress(progress);
   }
   engine->destroy(&engine_state);
+  dmft__parameter_paths_destroy(&parameter_paths);
   free(scratch);
   return status;
 }

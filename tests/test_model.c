@@ -144,7 +144,7 @@ static void test_model_params(void) {
 
 int main(void) {
   /* The example plugins built next to the tests go through the same checks. */
-  const char *examples[] = {"robust", "phase_retrieval", "multi_index", "template"};
+  const char *examples[] = {"robust", "phase_retrieval", "multi_index", "penalties", "template"};
   for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {
     char path[512], message[512];
     snprintf(path, sizeof path, "%s/%s.so", DMFT_PLUGIN_DIR, examples[i]);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dmft/prior.h"
 #include "dmft/rng.h"
 #include "dmft/status.h"
 #include "dmft/test_loss.h"
@@ -122,13 +123,13 @@ static void draw_instance(simulation_t *s, const dmft_problem_t *p, int seed_ind
   dmft_rng_seed(&rng, p->seed, key, 0, STREAM_TEST);
   for (long i = 0; i < s->n * s->d; i++) s->X_test[i] = scale * dmft_rng_normal(&rng);
   dmft_rng_seed(&rng, p->seed, key, 0, STREAM_TEACHER);
-  const double teacher_sd = sqrt(p->teacher_var), init_sd = sqrt(p->theta0_var);
-  for (long i = 0; i < s->d * s->kstar; i++) s->teacher[i] = teacher_sd * dmft_rng_normal(&rng);
+  const double init_sd = sqrt(p->theta0_var);
+  for (long i = 0; i < s->d * s->kstar; i++) s->teacher[i] = dmft_prior_draw(p->teacher_prior, p->teacher_var, p->sparsity, &rng);
   dmft_rng_seed(&rng, p->seed, key, 0, STREAM_INIT);
   for (long j = 0; j < s->d; j++)
     for (int a = 0; a < s->k; a++)
-      s->theta[0][j * s->k + a] =
-          init_sd * dmft_rng_normal(&rng) + (p->init_overlap != 0 ? p->init_overlap * s->teacher[j * s->kstar + a] : 0.0);
+      s->theta[0][j * s->k + a] = init_sd * dmft_prior_draw(p->init_prior, 1.0, p->sparsity, &rng) +
+                                  (p->init_overlap != 0 ? p->init_overlap * s->teacher[j * s->kstar + a] : 0.0);
   dmft_rng_seed(&rng, p->seed, key, 0, STREAM_LABELS);
   draw_labels(s, s->X, s->labels, &rng);
   draw_labels(s, s->X_test, s->labels_test, &rng);
@@ -150,6 +151,18 @@ static double mean_loss(const simulation_t *s, const double *X, const double *la
   return loss / (double)s->n;
 }
 
+/* The regularizer's part of a step, coordinate by coordinate: theta <- theta - etabar dt r'(theta)
+ * with r = ridge theta^2 / 2 + rho(theta). */
+static void regularize(const simulation_t *s, double *theta) {
+  const dmft_problem_t *p = s->problem;
+  const double step = p->eta * s->step_time, decay = 1.0 - step * p->ridge;
+  if (p->model.regularizer->is_zero) {
+    cblas_dscal((int)(s->d * s->k), decay, theta, 1);
+    return;
+  }
+  for (long i = 0; i < s->d * s->k; i++) theta[i] = decay * theta[i] - step * dmft_model_regularizer_slope(&p->model, theta[i]);
+}
+
 /* One step of a dense algorithm (every sample weighted) on one copy, with the step's weights. */
 static void dense_update(simulation_t *s, double *theta) {
   const dmft_problem_t *p = s->problem;
@@ -166,8 +179,8 @@ static void dense_update(simulation_t *s, double *theta) {
     dmft_model_gradient(&p->model, s->fields + i * k, s->labels[i], kick);
     for (int a = 0; a < k; a++) kick[a] *= h * s->weights[i];
   }
-  const double decay = 1.0 - p->eta * s->step_time * p->ridge;
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)s->d, k, (int)s->n, -1.0, s->X, (int)s->d, s->kicks, k, decay,
+  regularize(s, theta); /* the fields above were taken before it, as the gradient's are */
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)s->d, k, (int)s->n, -1.0, s->X, (int)s->d, s->kicks, k, 1.0,
               theta, k);
 }
 
@@ -183,7 +196,7 @@ static void batch_update(simulation_t *s, double *theta) {
     dmft_model_gradient(&p->model, field, s->labels[s->order[b]], gradient);
     for (int a = 0; a < k; a++) s->kicks[b * k + a] = h * gradient[a];
   }
-  cblas_dscal((int)(s->d * k), 1.0 - p->eta * s->step_time * p->ridge, theta, 1);
+  regularize(s, theta);
   for (long b = 0; b < s->batch; b++) {
     const double *x = s->X + s->order[b] * s->d;
     for (int a = 0; a < k; a++) cblas_daxpy((int)s->d, -s->kicks[b * k + a], x, 1, theta + a, k);

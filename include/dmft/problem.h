@@ -10,6 +10,7 @@
 
 #include "dmft/model.h"
 #include "dmft/noise.h"
+#include "dmft/prior.h"
 
 typedef struct dmft_problem {
   dmft_model_t model;
@@ -20,7 +21,10 @@ typedef struct dmft_problem {
   double ridge;        /* r(theta) = ridge |theta|^2 / 2 */
   double theta0_var;   /* theta_0 = init_overlap theta* + sqrt(theta0_var) g */
   double init_overlap;
-  double teacher_var;  /* theta* ~ N(0, teacher_var I) */
+  double teacher_var;  /* second moment of theta*: E[theta* theta*^T] = teacher_var I */
+  dmft_prior_t teacher_prior, init_prior; /* shapes of theta* and of the random part of theta_0 */
+  double sparsity;     /* bernoulli-gauss priors: probability of a non-zero coordinate */
+  int sampled_parameter_side; /* sample the parameter side even where it is linear (checks) */
   double tmax;
   double dt;
   long paths;
@@ -37,6 +41,9 @@ typedef struct dmft_problem {
 #define DMFT_MAX_GROUPS 16
 
 void dmft_problem_set_defaults(dmft_problem_t *problem);
+/* Whether the parameter side is solved by sampling (a regularizer beyond ridge, or asked for):
+ * solver/parameter_paths.h. */
+int dmft_problem_parameter_side_is_sampled(const dmft_problem_t *problem);
 /* The number of time steps K: the grid is t_k = k dt, k = 0..K, with K dt >= tmax. */
 long dmft_problem_steps(const dmft_problem_t *problem);
 long dmft_problem_output_every(const dmft_problem_t *problem);
