@@ -30,7 +30,9 @@ int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_re
   fprintf(file, ",train_loss,test_loss");
   write_matrix_names(file, "M", k, kstar, scalar, "_se");
   write_matrix_names(file, "Q", k, k, scalar, "_se");
-  fprintf(file, ",train_loss_se,test_loss_se\n");
+  fprintf(file, ",train_loss_se,test_loss_se");
+  /* A loss with a test metric adds its two columns at the end, after the contracted ones. */
+  fprintf(file, r->test_metric ? ",test_metric,test_metric_se\n" : "\n");
   for (long i = 0; i < r->rows_done; i++) {
     fprintf(file, "%.10g,%.10g", r->t[i], problem->kappa * r->t[i]);
     write_values(file, r->M + i * k * kstar, k * kstar);
@@ -38,7 +40,9 @@ int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_re
     fprintf(file, ",%.10g,%.10g", r->train_loss[i], r->test_loss[i]);
     write_values(file, r->M_se + i * k * kstar, k * kstar);
     write_values(file, r->Q_se + i * k * k, k * k);
-    fprintf(file, ",%.10g,%.10g\n", r->train_loss_se[i], r->test_loss_se[i]);
+    fprintf(file, ",%.10g,%.10g", r->train_loss_se[i], r->test_loss_se[i]);
+    if (r->test_metric) fprintf(file, ",%.10g,%.10g", r->test_metric[i], r->test_metric_se[i]);
+    fputc('\n', file);
   }
   const int failed = ferror(file) | fclose(file);
   if (failed || rename(temporary, path) != 0) {

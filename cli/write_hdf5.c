@@ -131,6 +131,11 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
   s |= write_dataset(file, "train_loss_se", 1, vector, r->train_loss_se);
   s |= write_dataset(file, "test_loss", 1, vector, r->test_loss);
   s |= write_dataset(file, "test_loss_se", 1, vector, r->test_loss_se);
+  if (r->test_metric) {
+    s |= write_dataset(file, "test_metric", 1, vector, r->test_metric);
+    s |= write_dataset(file, "test_metric_se", 1, vector, r->test_metric_se);
+    s |= set_string(file, "test_metric_name", r->test_metric_name);
+  }
   /* Two-time kernels: the result stores them on the planned grid; write the computed corner. */
   const hsize_t planned = (hsize_t)r->rows, kk = k * k;
   const hsize_t two_time[4] = {rows, rows, k, k};

@@ -164,6 +164,15 @@ int dmft_plugin_check(const dmft_plugin_t *plugin, dmft_check_report_t report, v
     snprintf(what, sizeof what, "loss %s", l->name);
     check_scalar(&checker, what, loss_value, loss_slope, loss_curvature, l->needs_binary_labels ? binary : labels,
                  l->needs_binary_labels ? 2 : 4, params, l, l->slope_is_continuous);
+    if (l->test_metric) {
+      int finite = 1;
+      for (double f = -4.0; f <= 4.0; f += 0.25)
+        for (int j = 0; j < (l->needs_binary_labels ? 2 : 4); j++)
+          finite &= isfinite(l->test_metric(f, (l->needs_binary_labels ? binary : labels)[j], params));
+      snprintf(what, sizeof what, "loss %s: test metric '%s' is finite on [-4, 4]", l->name,
+               l->test_metric_name ? l->test_metric_name : "(unnamed)");
+      outcome(&checker, finite, what);
+    }
     if (l->is_quadratic) {
       /* The exact engine takes a quadratic loss to be (f - y)^2 / 2 exactly. */
       int squared = 1;

@@ -49,10 +49,17 @@ static double logistic_curvature(double f, double y, const double *params) {
   return y * y * s * (1.0 - s);
 }
 
+/* The fraction of test samples on the wrong side: 1{y f <= 0}. */
+static double classification_error(double f, double y, const double *params) {
+  (void)params;
+  return y * f <= 0.0 ? 1.0 : 0.0;
+}
+
 const dmft_loss_t dmft__builtin_losses[] = {
-    {"squared", "(f - y)^2 / 2", squared_value, squared_slope, squared_curvature, 1, 1, 0, NULL, 0},
+    {"squared", "(f - y)^2 / 2", squared_value, squared_slope, squared_curvature, 1, 1, 0, NULL, 0, NULL, NULL},
     {"huber", "r^2/2 for |r| <= c, c(|r| - c/2) beyond, r = f - y (--huber-delta c)", huber_value, huber_slope,
-     huber_curvature, 1, 0, 0, huber_params, 1},
-    {"logistic", "log(1 + exp(-y f)) for labels +-1", logistic_value, logistic_slope, logistic_curvature, 1, 0, 1, NULL, 0},
+     huber_curvature, 1, 0, 0, huber_params, 1, NULL, NULL},
+    {"logistic", "log(1 + exp(-y f)) for labels +-1; test metric: classification error", logistic_value, logistic_slope,
+     logistic_curvature, 1, 0, 1, NULL, 0, classification_error, "classification error"},
 };
 const int dmft__builtin_loss_count = sizeof dmft__builtin_losses / sizeof dmft__builtin_losses[0];

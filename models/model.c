@@ -61,6 +61,17 @@ double dmft_model_flip_averaged_loss(const dmft_model_t *model, const double *xi
          model->flip_prob * dmft_model_loss(model, xi, -label);
 }
 
+double dmft_model_test_metric(const dmft_model_t *model, const double *xi, double y) {
+  return model->loss->test_metric(dmft_model_prediction(model, xi), y, model->loss_params);
+}
+
+double dmft_model_flip_averaged_test_metric(const dmft_model_t *model, const double *xi, const double *wstar, double eps) {
+  if (!model->teacher->is_sign) return dmft_model_test_metric(model, xi, dmft_model_label(model, wstar, eps, 1.0));
+  const double label = sign_label(model, wstar, eps);
+  return (1.0 - model->flip_prob) * dmft_model_test_metric(model, xi, label) +
+         model->flip_prob * dmft_model_test_metric(model, xi, -label);
+}
+
 int dmft_model_gradient_is_continuous(const dmft_model_t *model) {
   return model->activation->slope_is_continuous && model->loss->slope_is_continuous;
 }

@@ -9,8 +9,6 @@
 #include "dmft/status.h"
 #include "psd_cholesky.h"
 
-enum { STREAM_PARAMETER = 4 }; /* after the streams of dmft/rng.h */
-
 struct dmft__parameter_paths {
   long paths, steps;
   int k, kstar;
@@ -90,7 +88,7 @@ int dmft__parameter_paths_create(dmft__replica_t *replica, dmft__parameter_paths
   const double init_sd = sqrt(problem->theta0_var);
   for (size_t q = 0; q < paths; q++) {
     dmft_rng_t *rng = &p->rngs[q];
-    dmft_rng_seed(rng, problem->seed, (uint64_t)replica->group, (uint64_t)q, STREAM_PARAMETER);
+    dmft_rng_seed(rng, problem->seed, (uint64_t)replica->group, (uint64_t)q, DMFT_STREAM_PARAMETER);
     double *wstar = p->wstar + q * (size_t)p->kstar, *theta0 = p->theta + q * (size_t)(p->steps + 1) * w;
     for (int b = 0; b < p->kstar; b++) wstar[b] = dmft_prior_draw(problem->teacher_prior, problem->teacher_var, problem->sparsity, rng);
     for (int a = 0; a < p->k; a++) {

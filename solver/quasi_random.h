@@ -27,4 +27,9 @@
  * (0, 1). NULL if out of memory. */
 double *dmft__quasi_random_points(uint64_t seed, int group, long paths);
 
+/* The first `count` points of the `dims`-dimensional Sobol sequence (dims <= 40), digitally
+ * shifted by a random word per dimension keyed by (seed, key, purpose), in (0, 1). NULL if out
+ * of memory. */
+double *dmft__sobol_points(uint64_t seed, uint64_t key, uint64_t purpose, int dims, long count);
+
 #endif

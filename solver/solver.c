@@ -17,7 +17,7 @@ const char *dmft_version(void) { return DMFT_VERSION_STRING; }
 
 /* One group's values on the output grid, laid out as in dmft_result_t. */
 typedef struct {
-  double *M, *Q, *train_loss, *test_loss, *C, *R;
+  double *M, *Q, *train_loss, *test_loss, *test_metric, *C, *R;
   long rows_done;
   int status;
 } group_output_t;
@@ -35,6 +35,8 @@ void dmft_result_free(dmft_result_t **result) {
   free(r->train_loss_se);
   free(r->test_loss);
   free(r->test_loss_se);
+  free(r->test_metric);
+  free(r->test_metric_se);
   free(r->C);
   free(r->C_se);
   free(r->R);
@@ -73,6 +75,15 @@ dmft_result_t *dmft_result_alloc(const dmft_problem_t *problem) {
   r->C_se = calloc(rows * rows * kk, sizeof(double));
   r->R = calloc(rows * rows * kk, sizeof(double));
   r->R_se = calloc(rows * rows * kk, sizeof(double));
+  if (problem->model.loss->test_metric) {
+    r->test_metric_name = problem->model.loss->test_metric_name ? problem->model.loss->test_metric_name : "test metric";
+    r->test_metric = calloc(rows, sizeof(double));
+    r->test_metric_se = calloc(rows, sizeof(double));
+    if (!r->test_metric || !r->test_metric_se) {
+      dmft_result_free(&r);
+      return NULL;
+    }
+  }
   if (!r->step || !r->t || !r->M || !r->M_se || !r->Q || !r->Q_se || !r->train_loss || !r->train_loss_se ||
       !r->test_loss || !r->test_loss_se || !r->C || !r->C_se || !r->R || !r->R_se) {
     dmft_result_free(&r);
@@ -90,6 +101,7 @@ static void group_output_free(group_output_t *out) {
   free(out->Q);
   free(out->train_loss);
   free(out->test_loss);
+  free(out->test_metric);
   free(out->C);
   free(out->R);
 }
@@ -102,6 +114,8 @@ static int group_output_alloc(group_output_t *out, const dmft_result_t *r) {
   out->test_loss = calloc(rows, sizeof(double));
   out->C = calloc(rows * rows * kk, sizeof(double));
   out->R = calloc(rows * rows * kk, sizeof(double));
+  out->test_metric = r->test_metric ? calloc(rows, sizeof(double)) : NULL;
+  if (r->test_metric && !out->test_metric) return DMFT_ENOMEM;
   return out->M && out->Q && out->train_loss && out->test_loss && out->C && out->R ? DMFT_OK : DMFT_ENOMEM;
 }
 
@@ -121,6 +135,8 @@ static int read_group(const dmft_problem_t *problem, const dmft_result_t *r, dmf
     memcpy(out->Q + (size_t)i * kk, dmft__block(kernels->C, s, s, k), sizeof(double) * kk);
     out->train_loss[i] = kernels->train_loss[s];
     out->test_loss[i] = dmft_test_loss_evaluate(rule, out->Q + (size_t)i * kk, out->M + (size_t)i * kks);
+    if (out->test_metric)
+      out->test_metric[i] = dmft_test_metric_evaluate(rule, out->Q + (size_t)i * kk, out->M + (size_t)i * kks);
     for (long j = 0; j < done; j++) {
       const long u = r->step[j];
       double *C = out->C + ((size_t)i * rows + (size_t)j) * kk;
@@ -236,6 +252,7 @@ int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *u
     REDUCE_FIELD(Q, rows * kk);
     REDUCE_FIELD(train_loss, rows);
     REDUCE_FIELD(test_loss, rows);
+    if (r->test_metric) REDUCE_FIELD(test_metric, rows);
     REDUCE_FIELD(C, rows * rows * kk);
     REDUCE_FIELD(R, rows * rows * kk);
     if (problem->keep_group_values && keep_groups(r, outputs, n_groups) != DMFT_OK) status = DMFT_ENOMEM;

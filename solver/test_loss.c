@@ -7,6 +7,9 @@
 #include "dmft/status.h"
 #include "gauss_hermite.h"
 #include "psd_cholesky.h"
+#include "quasi_random.h"
+
+#include <gsl/gsl_cdf.h>
 
 struct dmft_test_loss {
   const dmft_model_t *model;
@@ -62,12 +65,13 @@ int dmft_test_loss_create(const dmft_model_t *model, double teacher_var, uint64_
   rule->teacher_var = teacher_var;
   rule->gaussian_dims = model->k + model->kstar;
   rule->dims = rule->gaussian_dims + (model->label_noise > 0 ? 1 : 0);
-  const int quadrature = rule->dims <= DMFT_TEST_LOSS_MAX_QUADRATURE_DIMENSION;
+  const int smooth = !model->teacher->is_sign && !model->loss->test_metric;
+  const int quadrature = smooth && rule->dims <= DMFT_TEST_LOSS_MAX_QUADRATURE_DIMENSION;
   if (quadrature) {
     rule->points = 1;
     for (int d = 0; d < rule->dims; d++) rule->points *= nodes_per_dimension(rule->dims);
   } else {
-    rule->points = DMFT_TEST_LOSS_MONTE_CARLO_POINTS;
+    rule->points = DMFT_TEST_LOSS_QUASI_RANDOM_POINTS;
   }
   rule->points_z = malloc(sizeof(double) * (size_t)rule->points * (size_t)rule->dims);
   rule->weights = malloc(sizeof(double) * (size_t)rule->points);
@@ -76,12 +80,14 @@ int dmft_test_loss_create(const dmft_model_t *model, double teacher_var, uint64_
   rule->x = malloc(sizeof(double) * (size_t)rule->gaussian_dims);
   if (!rule->points_z || !rule->weights || !rule->factor || !rule->covariance || !rule->x) return DMFT_ENOMEM;
   if (quadrature) return fill_quadrature(rule);
-  dmft_rng_t rng;
-  dmft_rng_seed(&rng, seed, stream, 0, 2);
+  double *uniforms = dmft__sobol_points(seed, stream, DMFT_STREAM_TEST_LOSS, rule->dims, rule->points);
+  if (!uniforms) return DMFT_ENOMEM;
   for (long p = 0; p < rule->points; p++) {
     rule->weights[p] = 1.0 / (double)rule->points;
-    for (int d = 0; d < rule->dims; d++) rule->points_z[p * rule->dims + d] = dmft_rng_normal(&rng);
+    for (int d = 0; d < rule->dims; d++)
+      rule->points_z[p * rule->dims + d] = gsl_cdf_ugaussian_Pinv(uniforms[p * rule->dims + d]);
   }
+  free(uniforms);
   return DMFT_OK;
 }
 
@@ -119,6 +125,17 @@ typedef struct {
 static void add_loss(const double *xi, const double *wstar, double eps, double weight, void *user) {
   loss_sum_t *sum = user;
   sum->total += weight * dmft_model_flip_averaged_loss(sum->model, xi, wstar, eps);
+}
+
+static void add_metric(const double *xi, const double *wstar, double eps, double weight, void *user) {
+  loss_sum_t *sum = user;
+  sum->total += weight * dmft_model_flip_averaged_test_metric(sum->model, xi, wstar, eps);
+}
+
+double dmft_test_metric_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M) {
+  loss_sum_t sum = {rule->model, 0.0};
+  dmft_test_loss_expect(rule, Q, M, add_metric, &sum);
+  return sum.total;
 }
 
 double dmft_test_loss_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M) {

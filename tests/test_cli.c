@@ -150,6 +150,18 @@ static void test_outputs_follow_the_contract(void) {
            "M_0_0_se,M_0_1_se,M_0_2_se,M_1_0_se,M_1_1_se,M_1_2_se,Q_0_0_se,Q_0_1_se,Q_1_0_se,Q_1_1_se,"
            "train_loss_se,test_loss_se\n";
   CU_ASSERT_EQUAL(strncmp(csv, header, strlen(header)), 0);
+  /* A loss with a test metric (logistic: classification error) appends its two columns after
+   * the contracted ones, and the HDF5 file names it. */
+  CU_ASSERT_EQUAL_FATAL(run("solve --quiet --paths 320 --tmax 0.5 --loss logistic --teacher sign --out metric"), 0);
+  snprintf(path, sizeof path, "%s/metric.csv", directory);
+  read_file(path, csv, sizeof csv);
+  header = "t,epoch,M,Q,train_loss,test_loss,M_se,Q_se,train_loss_se,test_loss_se,test_metric,test_metric_se\n";
+  CU_ASSERT_EQUAL(strncmp(csv, header, strlen(header)), 0);
+  snprintf(command, sizeof command,
+           "cd %s && /usr/bin/python3 -c \"import h5py; f = h5py.File('metric.h5', 'r'); "
+           "assert f.attrs['test_metric_name'] == 'classification error' and f['test_metric'].shape == (11,)\"",
+           directory);
+  CU_ASSERT_EQUAL(system(command), 0);
 }
 
 static void test_config_file_and_overrides(void) {

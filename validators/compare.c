@@ -22,9 +22,12 @@ static void observable(const dmft_result_t *r, long row, int index, double *valu
   } else if (index == km + kq) {
     *value = r->train_loss[row], *se = r->train_loss_se[row];
     snprintf(name, size, "train_loss");
-  } else {
+  } else if (index == km + kq + 1) {
     *value = r->test_loss[row], *se = r->test_loss_se[row];
     snprintf(name, size, "test_loss");
+  } else {
+    *value = r->test_metric[row], *se = r->test_metric_se[row];
+    snprintf(name, size, "test_metric");
   }
 }
 
@@ -60,7 +63,8 @@ static double normal_equivalent(double difference, double se_a, int groups_a, do
 }
 
 void dmft_compare(const dmft_result_t *solved, const dmft_result_t *simulated, dmft_comparison_t *c) {
-  const int count = dmft_compare_observables(solved->k, solved->kstar);
+  /* The loss's test metric, when it has one, is compared too. */
+  const int count = dmft_compare_observables(solved->k, solved->kstar) + (solved->test_metric && simulated->test_metric);
   const double last_time = solved->t[solved->rows_done > 0 ? solved->rows_done - 1 : 0];
   double squares = 0.0, errors = 0.0;
   *c = (dmft_comparison_t){.largest_z = 0.0, .largest_time = 0.0};

@@ -236,7 +236,7 @@ static void start_copy(simulation_t *s, int c) {
 }
 
 typedef struct {
-  double *M, *Q, *train, *test, *gaussian, *C, *R; /* one seed's values, result layout */
+  double *M, *Q, *train, *test, *metric, *gaussian, *C, *R; /* one seed's values, result layout */
 } seed_values_t;
 
 static void record_row(simulation_t *s, dmft_test_loss_t *rule, long row, seed_values_t *values, const long *response_rows,
@@ -249,6 +249,11 @@ static void record_row(simulation_t *s, dmft_test_loss_t *rule, long row, seed_v
   cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, k, (int)s->d, 1.0 / (double)s->d, theta, k, theta, k, 0.0, Q, k);
   values->train[row] = mean_loss(s, s->X, s->labels, theta);
   values->test[row] = mean_loss(s, s->X_test, s->labels_test, theta);
+  if (values->metric) { /* on the test fields mean_loss just computed */
+    double metric = 0.0;
+    for (long i = 0; i < s->n; i++) metric += dmft_model_test_metric(&s->problem->model, s->fields + i * k, s->labels_test[i]);
+    values->metric[row] = metric / (double)s->n;
+  }
   values->gaussian[row] = dmft_test_loss_evaluate(rule, Q, M);
   memcpy(s->history + row * s->d * k, theta, sizeof(double) * (size_t)(s->d * k));
   for (int c = 1; c < COPIES; c++) {
@@ -387,11 +392,12 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
       .M = malloc(sizeof(double) * (size_t)rows * kks), .Q = malloc(sizeof(double) * (size_t)rows * kk),
       .train = malloc(sizeof(double) * (size_t)rows), .test = malloc(sizeof(double) * (size_t)rows),
       .gaussian = malloc(sizeof(double) * (size_t)rows), .C = malloc(sizeof(double) * rows_squared * kk),
-      .R = malloc(sizeof(double) * rows_squared * kk)};
+      .R = malloc(sizeof(double) * rows_squared * kk),
+      .metric = r && r->test_metric ? malloc(sizeof(double) * (size_t)rows) : NULL};
   out->test_loss_gaussian = calloc((size_t)rows, sizeof(double));
   out->test_loss_gaussian_se = calloc((size_t)rows, sizeof(double));
   dmft_test_loss_t *rule = NULL;
-  if (!r || !values.M || !values.Q || !values.train || !values.test || !values.gaussian || !values.C || !values.R ||
+  if (!r || !values.M || !values.Q || (r->test_metric && !values.metric) || !values.train || !values.test || !values.gaussian || !values.C || !values.R ||
       !out->test_loss_gaussian || !out->test_loss_gaussian_se || allocate_state(&s, rows) != DMFT_OK ||
       dmft_test_loss_create(&problem->model, problem->teacher_var, problem->seed, 999, &rule) != DMFT_OK)
     status = DMFT_ENOMEM;
@@ -427,6 +433,7 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
     accumulate(r->Q, r->Q_se, values.Q, rows * (long)kk);
     accumulate(r->train_loss, r->train_loss_se, values.train, rows);
     accumulate(r->test_loss, r->test_loss_se, values.test, rows);
+    if (values.metric) accumulate(r->test_metric, r->test_metric_se, values.metric, rows);
     accumulate(out->test_loss_gaussian, out->test_loss_gaussian_se, values.gaussian, rows);
     accumulate(r->C, r->C_se, values.C, (long)(rows_squared * kk));
     accumulate(r->R, r->R_se, values.R, (long)(rows_squared * kk));
@@ -436,6 +443,7 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
     finish(r->Q, r->Q_se, rows * (long)kk, options->seeds);
     finish(r->train_loss, r->train_loss_se, rows, options->seeds);
     finish(r->test_loss, r->test_loss_se, rows, options->seeds);
+    if (values.metric) finish(r->test_metric, r->test_metric_se, rows, options->seeds);
     finish(out->test_loss_gaussian, out->test_loss_gaussian_se, rows, options->seeds);
     finish(r->C, r->C_se, (long)(rows_squared * kk), options->seeds);
     finish(r->R, r->R_se, (long)(rows_squared * kk), options->seeds);
@@ -450,6 +458,7 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
   free(values.Q);
   free(values.train);
   free(values.test);
+  free(values.metric);
   free(values.gaussian);
   free(values.C);
   free(values.R);

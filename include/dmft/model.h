@@ -50,6 +50,10 @@ typedef struct dmft_loss {
   int needs_binary_labels; /* labels must be +-1 */
   const dmft_model_param_t *params;
   int param_count;
+  /* Optional: a test metric m(f, y) reported next to the test loss as its expectation over a
+   * fresh sample (e.g. the classification error 1{y f <= 0}), and its name. NULL if none. */
+  double (*test_metric)(double f, double y, const double *params);
+  const char *test_metric_name;
 } dmft_loss_t;
 
 typedef struct dmft_teacher {
@@ -124,6 +128,10 @@ void dmft_model_hessian(const dmft_model_t *model, const double *xi, double y, d
 /* The loss averaged over the label noise that is not a Gaussian (the sign teacher's flips):
  * E_flip l(xi, label(wstar, eps, flip)). */
 double dmft_model_flip_averaged_loss(const dmft_model_t *model, const double *xi, const double *wstar, double eps);
+/* The loss's test metric at (xi, y), and averaged over the flips like the loss above; only for
+ * a loss with a test_metric. */
+double dmft_model_test_metric(const dmft_model_t *model, const double *xi, double y);
+double dmft_model_flip_averaged_test_metric(const dmft_model_t *model, const double *xi, const double *wstar, double eps);
 int dmft_model_gradient_is_continuous(const dmft_model_t *model);
 int dmft_model_hessian_is_constant(const dmft_model_t *model);
 /* The regularizer rho of one parameter coordinate (without the ridge part) and its derivatives. */

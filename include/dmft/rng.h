@@ -20,7 +20,8 @@ typedef struct {
 
 /* Purposes of a stream, so that e.g. the draws made for reporting the train loss never shift
  * the draws that drive the dynamics. */
-enum { DMFT_STREAM_DYNAMICS = 0, DMFT_STREAM_REPORT = 1, DMFT_STREAM_ARRIVALS = 2, DMFT_STREAM_QUASI_RANDOM = 3 };
+enum { DMFT_STREAM_DYNAMICS = 0, DMFT_STREAM_REPORT = 1, DMFT_STREAM_ARRIVALS = 2, DMFT_STREAM_QUASI_RANDOM = 3,
+       DMFT_STREAM_PARAMETER = 4, DMFT_STREAM_TEST_LOSS = 5 };
 
 void dmft_rng_seed(dmft_rng_t *rng, uint64_t seed, uint64_t group, uint64_t path, uint64_t purpose);
 /* Makes the next `count` draws (uniform or normal, one coordinate each) come from `uniforms`,

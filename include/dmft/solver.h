@@ -26,6 +26,9 @@ typedef struct dmft_result {
   double *Q, *Q_se;                   /* [rows][k][k] */
   double *train_loss, *train_loss_se; /* [rows] */
   double *test_loss, *test_loss_se;   /* [rows] */
+  /* The loss's test metric (NULL when it declares none), named test_metric_name. */
+  double *test_metric, *test_metric_se; /* [rows] */
+  const char *test_metric_name;
   double *C, *C_se;                   /* [rows][rows][k][k], C(t_i, t_j) */
   double *R, *R_se;                   /* [rows][rows][k][k], R(t_i, t_j), 0 for j >= i */
   /* With problem->keep_group_values, each group's own values (else NULL):
