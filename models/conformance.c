@@ -101,11 +101,15 @@ static void check_scalar(checker_t *checker, const char *what, scalar_fn value, 
   outcome(checker, finite && curvature_error <= TOLERANCE, line);
 }
 
-/* A short poisson solve with `model` in place of the default one must end with finite numbers. */
-static void check_solve(checker_t *checker, const char *what, const dmft_model_t *model) {
+/* A short poisson solve with `model` (the default one with a component swapped in) must end with
+ * finite numbers; the component's parameters are at their defaults. */
+static void check_solve(checker_t *checker, const char *kind, const char *name, dmft_model_t model) {
+  char what[128];
+  snprintf(what, sizeof what, "%s %s", kind, name);
+  dmft_model_reset_params(&model);
   dmft_problem_t problem;
   dmft_problem_set_defaults(&problem);
-  problem.model = *model;
+  problem.model = model;
   problem.tmax = 1.0;
   problem.dt = 0.1;
   problem.paths = 160;
@@ -120,7 +124,7 @@ static void check_solve(checker_t *checker, const char *what, const dmft_model_t
   const int status = dmft_solve(&problem, NULL, NULL, &result);
   int finite = status == DMFT_OK && result;
   for (long i = 0; finite && i < result->rows_done; i++)
-    finite = isfinite(result->M[i * model->k * model->kstar]) && isfinite(result->Q[i * model->k * model->k]) &&
+    finite = isfinite(result->M[i * model.k * model.kstar]) && isfinite(result->Q[i * model.k * model.k]) &&
              isfinite(result->train_loss[i]) && isfinite(result->test_loss[i]);
   snprintf(line, sizeof line, "%s: a short SGD solve (tmax 1, 160 paths) ends with finite M, Q and losses%s", what,
            status == DMFT_OK ? "" : status == DMFT_EDIVERGED ? " (it diverged)" : " (it failed)");
@@ -153,9 +157,7 @@ int dmft_plugin_check(const dmft_plugin_t *plugin, dmft_check_report_t report, v
     }
     dmft_model_t model = default_model();
     model.activation = a;
-    dmft_model_reset_params(&model);
-    snprintf(what, sizeof what, "activation %s", a->name);
-    check_solve(&checker, what, &model);
+    check_solve(&checker, "activation", a->name, model);
   }
   for (int i = 0; i < plugin->loss_count; i++) {
     const dmft_loss_t *l = &plugin->losses[i];
@@ -184,9 +186,7 @@ int dmft_plugin_check(const dmft_plugin_t *plugin, dmft_check_report_t report, v
     dmft_model_t model = default_model();
     model.loss = l;
     if (l->needs_binary_labels) model.teacher = dmft_teacher_find("sign");
-    dmft_model_reset_params(&model);
-    snprintf(what, sizeof what, "loss %s", l->name);
-    check_solve(&checker, what, &model);
+    check_solve(&checker, "loss", l->name, model);
   }
   for (int i = 0; i < plugin->teacher_count; i++) {
     const dmft_teacher_t *t = &plugin->teachers[i];
@@ -207,8 +207,7 @@ int dmft_plugin_check(const dmft_plugin_t *plugin, dmft_check_report_t report, v
     }
     snprintf(what, sizeof what, "teacher %s: labels are finite for w* in [-3, 3]^k* and eps in [-2, 2]", t->name);
     outcome(&checker, finite, what);
-    snprintf(what, sizeof what, "teacher %s", t->name);
-    check_solve(&checker, what, &model);
+    check_solve(&checker, "teacher", t->name, model);
   }
   for (int i = 0; i < plugin->regularizer_count; i++) {
     const dmft_regularizer_t *r = &plugin->regularizers[i];
@@ -224,9 +223,7 @@ int dmft_plugin_check(const dmft_plugin_t *plugin, dmft_check_report_t report, v
     }
     dmft_model_t model = default_model();
     model.regularizer = r;
-    dmft_model_reset_params(&model);
-    snprintf(what, sizeof what, "regularizer %s", r->name);
-    check_solve(&checker, what, &model);
+    check_solve(&checker, "regularizer", r->name, model);
   }
   return checker.failures;
 }

@@ -113,6 +113,23 @@ static const char *params_problem(const dmft_model_param_t *params, int count) {
   return NULL;
 }
 
+static int activation_known(const char *name) { return dmft_activation_find(name) != NULL; }
+static int loss_known(const char *name) { return dmft_loss_find(name) != NULL; }
+static int teacher_known(const char *name) { return dmft_teacher_find(name) != NULL; }
+static int regularizer_known(const char *name) { return dmft_regularizer_find(name) != NULL; }
+
+/* The first name in a table of components (each struct starts with its name) that is already
+ * registered or appears twice in the table; NULL if none. */
+static const char *clashing_name(const void *table, size_t stride, int count, int (*known)(const char *)) {
+  for (int i = 0; i < count; i++) {
+    const char *name = *(const char *const *)((const char *)table + (size_t)i * stride);
+    if (known(name)) return name;
+    for (int j = 0; j < i; j++)
+      if (strcmp(name, *(const char *const *)((const char *)table + (size_t)j * stride)) == 0) return name;
+  }
+  return NULL;
+}
+
 /* Structure of a descriptor: names, functions, tables. Writes a phrase naming the component. */
 static int structure_problem(const dmft_plugin_t *plugin, char *problem, size_t size) {
 #define REFUSE(...)                         \
@@ -157,26 +174,15 @@ static int structure_problem(const dmft_plugin_t *plugin, char *problem, size_t 
     if ((params = params_problem(r->params, r->param_count))) REFUSE("regularizer '%s' %s", r->name, params);
   }
   /* Names must not collide with a registered component of the same kind, nor inside the plugin. */
-  for (int i = 0; i < plugin->activation_count; i++) {
-    if (dmft_activation_find(plugin->activations[i].name)) REFUSE("activation '%s' is already registered", plugin->activations[i].name);
-    for (int j = 0; j < i; j++)
-      if (strcmp(plugin->activations[i].name, plugin->activations[j].name) == 0) REFUSE("activation '%s' appears twice", plugin->activations[i].name);
-  }
-  for (int i = 0; i < plugin->loss_count; i++) {
-    if (dmft_loss_find(plugin->losses[i].name)) REFUSE("loss '%s' is already registered", plugin->losses[i].name);
-    for (int j = 0; j < i; j++)
-      if (strcmp(plugin->losses[i].name, plugin->losses[j].name) == 0) REFUSE("loss '%s' appears twice", plugin->losses[i].name);
-  }
-  for (int i = 0; i < plugin->teacher_count; i++) {
-    if (dmft_teacher_find(plugin->teachers[i].name)) REFUSE("teacher '%s' is already registered", plugin->teachers[i].name);
-    for (int j = 0; j < i; j++)
-      if (strcmp(plugin->teachers[i].name, plugin->teachers[j].name) == 0) REFUSE("teacher '%s' appears twice", plugin->teachers[i].name);
-  }
-  for (int i = 0; i < plugin->regularizer_count; i++) {
-    if (dmft_regularizer_find(plugin->regularizers[i].name)) REFUSE("regularizer '%s' is already registered", plugin->regularizers[i].name);
-    for (int j = 0; j < i; j++)
-      if (strcmp(plugin->regularizers[i].name, plugin->regularizers[j].name) == 0) REFUSE("regularizer '%s' appears twice", plugin->regularizers[i].name);
-  }
+  const char *clash;
+  if ((clash = clashing_name(plugin->activations, sizeof(dmft_activation_t), plugin->activation_count, activation_known)))
+    REFUSE("activation '%s' is already registered or appears twice", clash);
+  if ((clash = clashing_name(plugin->losses, sizeof(dmft_loss_t), plugin->loss_count, loss_known)))
+    REFUSE("loss '%s' is already registered or appears twice", clash);
+  if ((clash = clashing_name(plugin->teachers, sizeof(dmft_teacher_t), plugin->teacher_count, teacher_known)))
+    REFUSE("teacher '%s' is already registered or appears twice", clash);
+  if ((clash = clashing_name(plugin->regularizers, sizeof(dmft_regularizer_t), plugin->regularizer_count, regularizer_known)))
+    REFUSE("regularizer '%s' is already registered or appears twice", clash);
   return 0;
 #undef REFUSE
 }

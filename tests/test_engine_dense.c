@@ -7,19 +7,6 @@
 
 static const double z_allowed = 4.0;
 
-static void compare_results(const char *what, const dmft_result_t *a, const dmft_result_t *b) {
-  CU_ASSERT_EQUAL_FATAL(a->rows_done, b->rows_done);
-  for (long i = 1; i < a->rows_done; i++) {
-    char label[128];
-    snprintf(label, sizeof label, "%s M at t=%g", what, a->t[i]);
-    DMFT_ASSERT_WITHIN_Z(label, a->M[i], a->M_se[i], b->M[i], b->M_se[i], z_allowed);
-    snprintf(label, sizeof label, "%s Q at t=%g", what, a->t[i]);
-    DMFT_ASSERT_WITHIN_Z(label, a->Q[i], a->Q_se[i], b->Q[i], b->Q_se[i], z_allowed);
-    snprintf(label, sizeof label, "%s train loss at t=%g", what, a->t[i]);
-    DMFT_ASSERT_WITHIN_Z(label, a->train_loss[i], a->train_loss_se[i], b->train_loss[i], b->train_loss_se[i], z_allowed);
-  }
-}
-
 static void test_sampled_flow_matches_exact_engine(void) {
   dmft_problem_t p;
   dmft_test_linear_problem(&p);
@@ -31,7 +18,7 @@ static void test_sampled_flow_matches_exact_engine(void) {
   p.force_dense_engine = 1;
   CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &sampled), DMFT_OK);
   CU_ASSERT_EQUAL(sampled->groups, 16);
-  compare_results("dense flow vs exact", sampled, exact);
+  dmft_test_assert_results_agree("dense flow vs exact", sampled, exact, 1, z_allowed);
   dmft_result_free(&exact);
   dmft_result_free(&sampled);
 }
@@ -47,7 +34,7 @@ static void test_bernoulli_dense_matches_sparse(void) {
   CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &sparse), DMFT_OK);
   p.force_dense_engine = 1;
   CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &dense), DMFT_OK);
-  compare_results("bernoulli dense vs sparse", dense, sparse);
+  dmft_test_assert_results_agree("bernoulli dense vs sparse", dense, sparse, 1, z_allowed);
   /* The two engines draw different fields, so they must not agree to the last digit either. */
   CU_ASSERT(dense->M[dense->rows_done - 1] != sparse->M[sparse->rows_done - 1]);
   dmft_result_free(&sparse);
@@ -69,13 +56,7 @@ static void test_poisson_committee_dense_matches_sparse(void) {
   CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &sparse), DMFT_OK);
   p.force_dense_engine = 1;
   CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &dense), DMFT_OK);
-  for (long i = 1; i < dense->rows_done; i++)
-    for (int e = 0; e < 4; e++) {
-      DMFT_ASSERT_WITHIN_Z("committee M", dense->M[i * 4 + e], dense->M_se[i * 4 + e], sparse->M[i * 4 + e],
-                           sparse->M_se[i * 4 + e], z_allowed);
-      DMFT_ASSERT_WITHIN_Z("committee Q", dense->Q[i * 4 + e], dense->Q_se[i * 4 + e], sparse->Q[i * 4 + e],
-                           sparse->Q_se[i * 4 + e], z_allowed);
-    }
+  dmft_test_assert_results_agree("poisson committee dense vs sparse", dense, sparse, 1, z_allowed);
   dmft_result_free(&sparse);
   dmft_result_free(&dense);
 }

@@ -49,19 +49,6 @@ static void test_groups_get_independent_shifts(void) {
   free(again);
 }
 
-static void compare_rows(const char *what, const dmft_result_t *a, const dmft_result_t *b) {
-  CU_ASSERT_EQUAL_FATAL(a->rows_done, b->rows_done);
-  for (long i = 1; i < a->rows_done; i++) {
-    char label[160];
-    snprintf(label, sizeof label, "%s: M at t=%g", what, a->t[i]);
-    DMFT_ASSERT_WITHIN_Z(label, a->M[i], a->M_se[i], b->M[i], b->M_se[i], 4.0);
-    snprintf(label, sizeof label, "%s: Q at t=%g", what, a->t[i]);
-    DMFT_ASSERT_WITHIN_Z(label, a->Q[i], a->Q_se[i], b->Q[i], b->Q_se[i], 4.0);
-    snprintf(label, sizeof label, "%s: train loss at t=%g", what, a->t[i]);
-    DMFT_ASSERT_WITHIN_Z(label, a->train_loss[i], a->train_loss_se[i], b->train_loss[i], b->train_loss_se[i], 4.0);
-  }
-}
-
 static void report_gain(const char *what, const dmft_result_t *plain, const dmft_result_t *quasi, double required) {
   const long last = plain->rows_done - 1;
   const double ratio = quasi->M_se[last] / plain->M_se[last];
@@ -83,7 +70,7 @@ static void test_sampled_flow_matches_exact_answer_with_smaller_error(void) {
   CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &plain), DMFT_OK);
   p.quasi_random = 1;
   CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &quasi), DMFT_OK);
-  compare_rows("quasi-random flow vs exact", quasi, exact);
+  dmft_test_assert_results_agree("quasi-random flow vs exact", quasi, exact, 1, 4.0);
   report_gain("ridge flow", plain, quasi, 0.5);
   dmft_result_free(&exact);
   dmft_result_free(&plain);
@@ -102,7 +89,7 @@ static void test_poisson_agrees_with_plain_sampling_with_smaller_error(void) {
   CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &plain), DMFT_OK);
   p.quasi_random = 1;
   CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &quasi), DMFT_OK);
-  compare_rows("quasi-random vs plain poisson", quasi, plain);
+  dmft_test_assert_results_agree("quasi-random vs plain poisson", quasi, plain, 1, 4.0);
   report_gain("Huber/tanh poisson", plain, quasi, 0.7);
   dmft_result_free(&plain);
   dmft_result_free(&quasi);

@@ -28,6 +28,24 @@ int dmft_test_close(const char *what, double a, double b, double tolerance) {
   return ok;
 }
 
+void dmft_test_assert_results_agree(const char *what, const dmft_result_t *a, const dmft_result_t *b, long first_row, double z) {
+  CU_ASSERT_EQUAL_FATAL(a->rows_done, b->rows_done);
+  const int km = a->k * a->kstar, kk = a->k * a->k;
+  char label[160];
+  for (long i = first_row; i < a->rows_done; i++) {
+    for (int e = 0; e < km; e++) {
+      snprintf(label, sizeof label, "%s: M[%d] at t=%g", what, e, a->t[i]);
+      DMFT_ASSERT_WITHIN_Z(label, a->M[i * km + e], a->M_se[i * km + e], b->M[i * km + e], b->M_se[i * km + e], z);
+    }
+    for (int e = 0; e < kk; e++) {
+      snprintf(label, sizeof label, "%s: Q[%d] at t=%g", what, e, a->t[i]);
+      DMFT_ASSERT_WITHIN_Z(label, a->Q[i * kk + e], a->Q_se[i * kk + e], b->Q[i * kk + e], b->Q_se[i * kk + e], z);
+    }
+    snprintf(label, sizeof label, "%s: train loss at t=%g", what, a->t[i]);
+    DMFT_ASSERT_WITHIN_Z(label, a->train_loss[i], a->train_loss_se[i], b->train_loss[i], b->train_loss_se[i], z);
+  }
+}
+
 void dmft_test_linear_problem(dmft_problem_t *problem) {
   dmft_problem_set_defaults(problem);
   problem->model.loss = dmft_loss_find("squared");

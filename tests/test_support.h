@@ -19,6 +19,10 @@ int dmft_test_close(const char *what, double a, double b, double tolerance);
 #define DMFT_ASSERT_WITHIN_Z(what, a, se_a, b, se_b, z) CU_ASSERT(dmft_test_within_z(what, a, se_a, b, se_b, z))
 #define DMFT_ASSERT_CLOSE(what, a, b, tolerance) CU_ASSERT(dmft_test_close(what, a, b, tolerance))
 
+/* Every entry of M and Q and the train loss, at every output row from `first_row` on, agree
+ * within z combined standard errors (a and b on the same grid). */
+void dmft_test_assert_results_agree(const char *what, const dmft_result_t *a, const dmft_result_t *b, long first_row, double z);
+
 /* A small problem shared by many tests: squared loss, linear student and teacher, poisson. */
 void dmft_test_linear_problem(dmft_problem_t *problem);
 
