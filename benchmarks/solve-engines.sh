@@ -28,3 +28,5 @@ done
 run "gauss (dense)" 100000 0.05 2 --noise gauss
 run "flow (dense)" 20000 0.05 2 --noise flow
 run "flow, least squares (exact)" 1 0.01 1 --noise flow --loss squared --activation linear --teacher linear
+run "poisson (sparse) + sampled parameter side (l1)" 32000 0.05 2 --noise poisson --regularizer l1
+run "poisson (sparse), exact parameter side" 32000 0.05 2 --noise poisson

@@ -110,6 +110,22 @@ static void test_l1_sees_the_prior_and_the_regularizer(void) {
   dmft_result_free(&ridge_only);
 }
 
+/* Same seed, same bits, whatever the thread count: each group's parameter paths have their own
+ * streams. */
+static void test_same_bits_for_any_thread_count(void) {
+  dmft_problem_t p = l1_problem();
+  p.paths = 1600;
+  dmft_result_t *one = NULL, *two = NULL;
+  p.threads = 1;
+  CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &one), DMFT_OK);
+  p.threads = 2;
+  CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &two), DMFT_OK);
+  CU_ASSERT_EQUAL(memcmp(one->M, two->M, sizeof(double) * (size_t)one->rows_done), 0);
+  CU_ASSERT_EQUAL(memcmp(one->R, two->R, sizeof(double) * (size_t)(one->rows * one->rows)), 0);
+  dmft_result_free(&one);
+  dmft_result_free(&two);
+}
+
 int main(void) {
   CU_TestInfo tests[] = {
       {"ridge, gauss priors: sampled side = exact side", test_ridge_gaussian_priors_match_exact_side},
@@ -117,6 +133,7 @@ int main(void) {
       {"committee k = 2: sampled side = exact side", test_committee_matches_exact_side},
       {"l1 regularizer, rademacher teacher: matches simulation", test_l1_matches_simulation},
       {"l1: the prior and the regularizer matter", test_l1_sees_the_prior_and_the_regularizer},
+      {"same seed, same bits with 1 and 2 threads", test_same_bits_for_any_thread_count},
       CU_TEST_INFO_NULL,
   };
   return dmft_test_run("parameter_paths", tests);
