@@ -341,6 +341,7 @@ static void test_online(void) {
   CU_ASSERT_EQUAL(strncmp(csv, header, strlen(header)), 0);
   CU_ASSERT_EQUAL(count_lines(csv), 1 + 21);
   expect_refusal("online --quiet --gamma -1", "--gamma");
+  expect_refusal("online --quiet --regularizer l1 --out refused", "--regularizer l1");
 }
 
 int main(void) {

@@ -72,6 +72,13 @@ static int right_hand_side(sunrealtype tau, N_Vector y, N_Vector dy, void *user)
 
 int dmft_online_solve(const dmft_problem_t *problem, dmft_result_t **result, char *message, size_t size) {
   *result = NULL;
+  if (!problem->model.regularizer->is_zero) {
+    /* With rho the drift of Q needs E[theta rho'(theta)], not a function of M and Q: the
+     * equations do not close. */
+    snprintf(message, size, "--regularizer %s: the online equations for M and Q close only with ridge alone (use none)",
+             problem->model.regularizer->name);
+    return DMFT_EINVAL;
+  }
   const int k = problem->model.k, kstar = problem->model.kstar, km = k * kstar, kq = k * k;
   const double scale = problem->kappa * problem->gamma; /* tau = kappa gamma t */
   online_t o = {.problem = problem, .k = k, .kstar = kstar, .h = problem->eta / problem->kappa,

@@ -18,7 +18,9 @@
 #include "dmft/solver.h"
 
 /* On the problem's output grid in t (tau = kappa gamma t); one group, zero standard errors,
- * train loss = test loss. DMFT_EDIVERGED keeps the rows reached. */
+ * train loss = test loss. DMFT_EDIVERGED keeps the rows reached; DMFT_EINVAL with a message for a
+ * regularizer beyond ridge (the equations for M and Q do not close then). Priors enter through
+ * their second moments only. */
 int dmft_online_solve(const dmft_problem_t *problem, dmft_result_t **result, char *message, size_t size);
 
 #endif
