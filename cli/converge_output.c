@@ -203,7 +203,7 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
   if (path_panel)
     fprintf(gp, "set xlabel 'paths'\nset ylabel 'rms standard error at t = %g'\nset title 'Monte Carlo error against "
                 "paths'\nplot '%s/paths.dat' using 1:2 with linespoints pt 7 title 'measured', '%s/paths.dat' using 1:3 "
-                "with lines dt 3 lc rgb '#777777' title 'slope -1/2'\n",
+                "with lines dt 3 lc rgb '#777777' title 'slope -1/2 (plain Monte Carlo; --quasi-random falls faster)'\n",
             first->t[last], directory, directory);
   fprintf(gp, "unset multiplot\n");
   fprintf(gp, "set terminal svg size 1100,400 dynamic font 'sans,11' noenhanced\nset output '%s/curves.svg'\nunset logscale\n"
