@@ -1,5 +1,5 @@
 /* The composed model: committee prediction, loss, and their derivatives in the student's
- * pre-activations xi. */
+ * pre-activations xi; the regularizer; and the parameters of the chosen components. */
 #include <stdio.h>
 #include <string.h>
 
@@ -101,13 +101,18 @@ typedef struct {
   int count;
 } param_group_t;
 
+/* Group g of the chosen components' parameters; empty for a component not chosen yet. */
 static param_group_t param_group(const dmft_model_t *model, int g) {
-  param_group_t none = {"", "", NULL, 0};
+  const param_group_t none = {"", "", NULL, 0};
+  const dmft_activation_t *a = model->activation;
+  const dmft_loss_t *l = model->loss;
+  const dmft_teacher_t *t = model->teacher;
+  const dmft_regularizer_t *r = model->regularizer;
   switch (g) {
-  case 0: return model->activation ? (param_group_t){"activation", model->activation->name, model->activation->params, model->activation->param_count} : none;
-  case 1: return model->loss ? (param_group_t){"loss", model->loss->name, model->loss->params, model->loss->param_count} : none;
-  case 2: return model->teacher ? (param_group_t){"teacher", model->teacher->name, model->teacher->params, model->teacher->param_count} : none;
-  default: return model->regularizer ? (param_group_t){"regularizer", model->regularizer->name, model->regularizer->params, model->regularizer->param_count} : none;
+    case 0: return a ? (param_group_t){"activation", a->name, a->params, a->param_count} : none;
+    case 1: return l ? (param_group_t){"loss", l->name, l->params, l->param_count} : none;
+    case 2: return t ? (param_group_t){"teacher", t->name, t->params, t->param_count} : none;
+    default: return r ? (param_group_t){"regularizer", r->name, r->params, r->param_count} : none;
   }
 }
 

@@ -8,7 +8,8 @@
  *
  * The arrival times of every path are drawn before the time loop (solver/arrivals.h), which
  * fixes every path's memory, so nothing is allocated while marching. Every arrival owns its
- * normals in the path's stream, so a path meets the same random numbers at every dt of a ladder. The train loss at a reporting step needs the
+ * normals in the path's stream, so a path meets the same random numbers at every dt of a
+ * ladder. The train loss at a reporting step needs the
  * field of a path that does not jump there: it is drawn from a separate per-path stream,
  * conditioned on the path's jump values but not added to them, so the dynamics do not depend
  * on the output grid.

@@ -48,7 +48,7 @@ void dmft_problem_set_defaults(dmft_problem_t *problem) {
 }
 
 int dmft_problem_parameter_side_is_sampled(const dmft_problem_t *problem) {
-  return problem->sampled_parameter_side || !problem->model.regularizer->is_zero;
+  return problem->sampled_parameter_side || (problem->model.regularizer && !problem->model.regularizer->is_zero);
 }
 
 long dmft_problem_steps(const dmft_problem_t *problem) {
