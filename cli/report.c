@@ -36,24 +36,31 @@ void cli_report_table(FILE *stream, const cli_report_t *report) {
           report->slope, report->tolerance, report->pass ? "PASS" : "FAIL");
 }
 
-/* Column of entry (0,0) of each plotted observable in the CSV layout, and its error's offset. */
+/* Columns of entry (0,0) of a plotted observable and of its standard error in the CSV layout. */
 typedef struct {
   const char *label;
-  int column;
+  int column, error;
 } plotted_t;
 
 static void write_plot_script(FILE *gp, const char *directory, const cli_report_t *report) {
   const int k = report->problem->model.k, kstar = report->problem->model.kstar, km = k * kstar, kq = k * k;
-  const int error_offset = km + kq + 2;
-  const plotted_t plotted[4] = {{k * kstar > 1 ? "M_0_0 (overlap)" : "M (overlap)", 3},
-                                {k > 1 ? "Q_0_0 (norm)" : "Q (norm)", 3 + km},
-                                {"train loss", 3 + km + kq},
-                                {"test loss", 4 + km + kq}};
-  fprintf(gp, "set datafile separator ','\nset terminal svg size 1100,760 dynamic font 'sans,11' noenhanced\n");
-  fprintf(gp, "set output '%s/observables.svg'\nset multiplot layout 2,2 title '%s'\n", directory, report->title);
+  const int error_offset = km + kq + 2, metric_column = 3 + 2 * error_offset;
+  /* A loss's test metric (the last two CSV columns) gets a fifth panel. */
+  const int panels = report->solved->test_metric ? 5 : 4;
+  char metric_label[96];
+  snprintf(metric_label, sizeof metric_label, "test %s", report->solved->test_metric_name ? report->solved->test_metric_name : "");
+  const plotted_t plotted[5] = {{k * kstar > 1 ? "M_0_0 (overlap)" : "M (overlap)", 3, 3 + error_offset},
+                                {k > 1 ? "Q_0_0 (norm)" : "Q (norm)", 3 + km, 3 + km + error_offset},
+                                {"train loss", 3 + km + kq, 3 + km + kq + error_offset},
+                                {"test loss", 4 + km + kq, 4 + km + kq + error_offset},
+                                {metric_label, metric_column, metric_column + 1}};
+  fprintf(gp, "set datafile separator ','\nset terminal svg size %d,760 dynamic font 'sans,11' noenhanced\n",
+          panels == 5 ? 1600 : 1100);
+  fprintf(gp, "set output '%s/observables.svg'\nset multiplot layout 2,%d title '%s'\n", directory, panels == 5 ? 3 : 2,
+          report->title);
   fprintf(gp, "set grid\nset key top left font ',9'\nset xlabel 'epochs'\n");
-  for (int p = 0; p < 4; p++) {
-    const int column = plotted[p].column, error = column + error_offset;
+  for (int p = 0; p < panels; p++) {
+    const int column = plotted[p].column, error = plotted[p].error;
     fprintf(gp, "set ylabel '%s'\nset key %s\n", plotted[p].label, p < 2 ? "bottom right" : "top right");
     fprintf(gp, "plot '%s/solver.csv' using 2:($%d-2*$%d):($%d+2*$%d) skip 1 with filledcurves fc rgb '#999999' "
                 "fs transparent solid 0.35 noborder title 'DMFT +- 2 s.e.', \\\n",

@@ -246,7 +246,13 @@ static void test_validate_passes_and_fails_when_it_should(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(html, "epochs"));
   snprintf(arguments, sizeof arguments, "validate %s --noise gauss --simulate extensive", common);
   CU_ASSERT_EQUAL(run(arguments), 1);
-  CU_ASSERT_PTR_NOT_NULL(strstr(output, "FAIL"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "FAIL"));  /* A loss with a test metric: compared, and plotted in a fifth panel. */
+  CU_ASSERT_EQUAL(run("validate --quiet --loss logistic --teacher sign --noise bernoulli --tmax 1 --paths 4000 --n 1000 "
+                      "--seeds 4 --report metric-report"),
+                  0);
+  snprintf(path, sizeof path, "%s/metric-report/index.html", directory);
+  read_file(path, html, sizeof html);
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "test classification error"));
 }
 
 static void test_converge(void) {
