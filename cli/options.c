@@ -35,6 +35,7 @@ static const option_spec_t specs[] = {
     {"teacher-prior", KIND_NAME, "NAME", "prior of theta*, scaled to --teacher-var: gauss | rademacher | bernoulli-gauss", ALL},
     {"init-prior", KIND_NAME, "NAME", "prior of the random part of theta_0, scaled to --theta0-var: gauss | rademacher | bernoulli-gauss", ALL},
     {"sparsity", KIND_NUMBER, "RHO", "bernoulli-gauss priors: probability in (0, 1] of a non-zero coordinate", ALL},
+    {"parameter-paths", KIND_INTEGER, "N", "paths of a sampled parameter side (0: as many as --paths); fewer are cheaper, noisier", ALL},
     {"parameter-side", KIND_NAME, "NAME", "how the parameter side is solved: auto (exact when linear) | sampled", ALL},
     {"model-param", KIND_TEXT, "NAME=VALUE", "a parameter of the chosen components (repeatable; dmft list shows them)", ALL},
     {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)", ALL},
@@ -298,6 +299,7 @@ static int set_integer(cli_options_t *options, const char *name, long long value
   } else if (strcmp(name, "k") == 0) p->model.k = (int)value;
   else if (strcmp(name, "kstar") == 0) p->model.kstar = (int)value;
   else if (strcmp(name, "paths") == 0) p->paths = (long)value;
+  else if (strcmp(name, "parameter-paths") == 0) p->parameter_paths = (long)value;
   else if (strcmp(name, "threads") == 0) p->threads = (int)value;
   else if (strcmp(name, "output-every") == 0) {
     if (value < 1) {

@@ -24,6 +24,11 @@ struct dmft__parameter_paths {
 
 static size_t tangent_doubles(long steps, int k) { return dmft__packed_row(steps + 1) * (size_t)(k * k); }
 
+long dmft__parameter_paths_of_group(const dmft_problem_t *problem, int group, int groups) {
+  const long total = problem->parameter_paths > 0 ? problem->parameter_paths : problem->paths;
+  return total / groups + (group < total % groups);
+}
+
 double dmft__parameter_paths_bytes(const dmft_problem_t *problem, long paths) {
   const long steps = dmft_problem_steps(problem);
   const int k = problem->model.k, kstar = problem->model.kstar;
@@ -70,7 +75,7 @@ int dmft__parameter_paths_create(dmft__replica_t *replica, dmft__parameter_paths
   dmft__parameter_paths_t *p = calloc(1, sizeof *p);
   *out = p;
   if (!p) return DMFT_ENOMEM;
-  p->paths = replica->paths;
+  p->paths = dmft__parameter_paths_of_group(problem, replica->group, dmft_problem_groups(problem));
   p->steps = replica->steps;
   p->k = problem->model.k;
   p->kstar = problem->model.kstar;

@@ -20,6 +20,8 @@
 
 typedef struct dmft__parameter_paths dmft__parameter_paths_t;
 
+/* The parameter paths of one group out of `groups`. */
+long dmft__parameter_paths_of_group(const dmft_problem_t *problem, int group, int groups);
 /* Draws the group's theta*, theta_0 and writes row 0 of C and M. */
 int dmft__parameter_paths_create(dmft__replica_t *replica, dmft__parameter_paths_t **paths);
 /* Rows k+1 of C, M and R from the kernels up to row k (Cl, Rl and Gam of row k included). */

@@ -79,7 +79,9 @@ double dmft_problem_memory_bytes(const dmft_problem_t *problem) {
   const long paths_per_group = (problem->paths + groups - 1) / groups;
   const dmft__engine_t *engine = dmft__engine_for(problem, problem->force_dense_engine);
   const double per_group = dmft__kernels_bytes(k, problem->model.kstar, steps) + engine->bytes(problem, paths_per_group) +
-                           (dmft_problem_parameter_side_is_sampled(problem) ? dmft__parameter_paths_bytes(problem, paths_per_group) : 0.0);
+                           (dmft_problem_parameter_side_is_sampled(problem)
+                                ? dmft__parameter_paths_bytes(problem, dmft__parameter_paths_of_group(problem, 0, groups))
+                                : 0.0);
   const double outputs = 8.0 * rows * rows * k * k * (2.0 * groups + 4.0);
   return concurrent * per_group + outputs;
 }
@@ -122,6 +124,9 @@ int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t mess
     REJECT("--kstar must be at least %d for --teacher %s (got %d)", model->teacher->min_kstar, model->teacher->name, model->kstar);
   if (model->teacher->max_kstar > 0 && model->kstar > model->teacher->max_kstar)
     REJECT("--kstar must be at most %d for --teacher %s (got %d)", model->teacher->max_kstar, model->teacher->name, model->kstar);
+  if (problem->parameter_paths < 0 || (problem->parameter_paths > 0 && problem->parameter_paths < dmft_problem_groups(problem)))
+    REJECT("--parameter-paths must be 0 (as many as --paths) or at least one per replica group, %d (got %ld)",
+           dmft_problem_groups(problem), problem->parameter_paths);
   if (!(problem->sparsity > 0 && problem->sparsity <= 1)) REJECT("--sparsity must be a number in (0, 1] (got %g)", problem->sparsity);
   if (problem->teacher_prior >= DMFT_PRIOR_COUNT || problem->init_prior >= DMFT_PRIOR_COUNT)
     REJECT("--teacher-prior and --init-prior must be gauss, rademacher or bernoulli-gauss");

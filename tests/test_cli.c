@@ -101,6 +101,8 @@ static void test_bad_input_is_refused_and_loses_nothing(void) {
       {"--noise gauss --tmax 300 --paths 10000000", "--paths"}, {"--bogus 1", "--bogus"}, {"--gamma", "--gamma"},
       {"--out missing-directory/run", "--out"}, {"--config absent.ini", "--config"}, {"stray", "stray"},
       {"--config bad.ini", "line 2"}, {"--threads -2", "--threads"},
+      {"--regularizer l1 --parameter-paths 3", "--parameter-paths"}, {"--teacher-prior laplace", "--teacher-prior"},
+      {"--sparsity 0", "--sparsity"}, {"--parameter-side exact", "--parameter-side"},
   };
   write_text("bad.ini", "[solve]\ngamma = lots\n");
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -25,6 +25,7 @@ typedef struct dmft_problem {
   dmft_prior_t teacher_prior, init_prior; /* shapes of theta* and of the random part of theta_0 */
   double sparsity;     /* bernoulli-gauss priors: probability of a non-zero coordinate */
   int sampled_parameter_side; /* sample the parameter side even where it is linear (checks) */
+  long parameter_paths;       /* paths of a sampled parameter side, split over the groups; 0: as many as --paths */
   double tmax;
   double dt;
   long paths;
