@@ -1,0 +1,99 @@
+/* Arrival times: the laws of the drivers (Poisson counts, one Bernoulli batch per step), their
+ * order, and the common random numbers across a dt ladder that dmft converge relies on. */
+#include "arrivals.h"
+#include "test_support.h"
+
+static void draw(const dmft_problem_t *p, long paths, dmft__arrivals_t *arrivals) {
+  CU_ASSERT_EQUAL_FATAL(dmft__arrivals_draw(p, 3, paths, dmft_problem_steps(p), NULL, arrivals), DMFT_OK);
+}
+
+static long arrivals_of(const dmft__arrivals_t *a, long path) {
+  long total = 0;
+  for (long i = a->first[path]; i < a->first[path + 1]; i++) total += a->counts[i];
+  return total;
+}
+
+/* Poisson: a path's count up to t = K dt is Poisson(kappa K dt); mean and variance over 20000
+ * paths within 5 standard errors (the variance's error is sqrt(2 mu^2 + mu) / sqrt(n)). */
+static void test_poisson_counts(void) {
+  dmft_problem_t p;
+  dmft_problem_set_defaults(&p);
+  p.kappa = 1.5;
+  p.tmax = 4.0;
+  p.dt = 0.1;
+  const long paths = 20000;
+  dmft__arrivals_t a;
+  draw(&p, paths, &a);
+  const double mu = p.kappa * (double)(dmft_problem_steps(&p) + 1) * p.dt;
+  double sum = 0.0, squares = 0.0;
+  int ordered = 1;
+  for (long q = 0; q < paths; q++) {
+    const double count = (double)arrivals_of(&a, q);
+    sum += count;
+    squares += count * count;
+    for (long i = a.first[q] + 1; i < a.first[q + 1]; i++) ordered &= a.steps[i] > a.steps[i - 1];
+  }
+  const double mean = sum / paths, variance = squares / paths - mean * mean;
+  DMFT_ASSERT_WITHIN_Z("poisson mean count", mean, sqrt(mu / paths), mu, 0.0, 5.0);
+  DMFT_ASSERT_WITHIN_Z("poisson count variance", variance, sqrt((2 * mu * mu + mu) / paths), mu, 0.0, 5.0);
+  CU_ASSERT(ordered);
+  dmft__arrivals_free(&a);
+}
+
+/* Bernoulli: at most one arrival per step, each step with probability kappa dt. */
+static void test_bernoulli_batches(void) {
+  dmft_problem_t p;
+  dmft_problem_set_defaults(&p);
+  p.noise = dmft_noise_find("bernoulli");
+  p.kappa = 2.0;
+  p.dt = 0.05;
+  p.tmax = 3.0;
+  const long paths = 20000;
+  dmft__arrivals_t a;
+  draw(&p, paths, &a);
+  long total = 0;
+  int single = 1;
+  for (long i = 0; i < a.first[paths]; i++) {
+    single &= a.counts[i] == 1;
+    total += a.counts[i];
+  }
+  const double steps = (double)(dmft_problem_steps(&p) + 1), probability = p.kappa * p.dt;
+  const double expected = paths * steps * probability;
+  DMFT_ASSERT_WITHIN_Z("bernoulli arrivals", (double)total, sqrt(expected * (1 - probability)), expected, 0.0, 5.0);
+  CU_ASSERT(single);
+  dmft__arrivals_free(&a);
+}
+
+/* The same stream at dt and dt/2 gives the same arrivals: the counts in each coarse step are the
+ * sums of the counts in its two fine steps, path by path. */
+static void test_same_arrivals_across_a_ladder(void) {
+  dmft_problem_t coarse, fine;
+  dmft_problem_set_defaults(&coarse);
+  coarse.tmax = 3.0;
+  coarse.dt = 0.1;
+  fine = coarse;
+  fine.dt = 0.05;
+  const long paths = 500;
+  dmft__arrivals_t a, b;
+  draw(&coarse, paths, &a);
+  draw(&fine, paths, &b);
+  int same = 1;
+  for (long q = 0; q < paths; q++) {
+    long per_coarse_step[64] = {0};
+    for (long i = b.first[q]; i < b.first[q + 1]; i++)
+      if (b.steps[i] / 2 < 30) per_coarse_step[b.steps[i] / 2] += b.counts[i];
+    for (long i = a.first[q]; i < a.first[q + 1]; i++)
+      if (a.steps[i] < 30) same &= per_coarse_step[a.steps[i]] == (long)a.counts[i];
+  }
+  CU_ASSERT(same);
+  dmft__arrivals_free(&a);
+  dmft__arrivals_free(&b);
+}
+
+int main(void) {
+  CU_TestInfo tests[] = {{"poisson counts", test_poisson_counts},
+                         {"bernoulli batches", test_bernoulli_batches},
+                         {"same arrivals across a ladder", test_same_arrivals_across_a_ladder},
+                         CU_TEST_INFO_NULL};
+  return dmft_test_run("arrivals", tests);
+}
