@@ -34,8 +34,8 @@ static void test_moments_and_shapes(void) {
     const double second = squares / n, spread = sqrt(fmax(fourth / n - second * second, 0.0) / (double)n);
     char label[96];
     snprintf(label, sizeof label, "%s: second moment", dmft_prior_name((dmft_prior_t)i));
-    if (i == DMFT_PRIOR_RADEMACHER) { /* x^2 = variance exactly: only rounding */
-      DMFT_ASSERT_CLOSE(label, second, variance, 1e-12);
+    if (i == DMFT_PRIOR_RADEMACHER) { /* x^2 = variance: only the rounding of 2e5 sums, below n eps v = 8e-11 */
+      DMFT_ASSERT_CLOSE(label, second, variance, 1e-9);
     } else {
       DMFT_ASSERT_WITHIN_Z(label, second, spread, variance, 0.0, 5.0);
     }
