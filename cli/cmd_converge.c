@@ -153,7 +153,7 @@ int cli_converge(int argc, char **argv) {
         dmft_richardson_groups(group_values, groups, ladder.levels, ladder.ratio, e);
       } else {
         double values[CLI_MAX_SIZES], se[CLI_MAX_SIZES];
-        for (int l = 0; l < ladder.levels; l++) cli_converge_observable(ladder.solutions[l], i, o, &values[l], &se[l]);
+        for (int l = 0; l < ladder.levels; l++) dmft_compare_observable(ladder.solutions[l], i, o, &values[l], &se[l]);
         dmft_richardson(values, se, ladder.levels, ladder.ratio, e);
       }
     }
@@ -175,16 +175,16 @@ int cli_converge(int argc, char **argv) {
          ladder.dt[ladder.levels - 1], ladder.ratio, first->t[last]);
   for (int o = 0; o < ladder.observables; o++) {
     char name[40];
-    cli_converge_observable_name(first->k, first->kstar, o, name, sizeof name);
+    dmft_compare_observable_name(first, o, name, sizeof name);
     const dmft_extrapolation_t *e = &ladder.extrapolated[last * ladder.observables + o];
     double finest, finest_se;
-    cli_converge_observable(ladder.solutions[ladder.levels - 1], last, o, &finest, &finest_se);
+    dmft_compare_observable(ladder.solutions[ladder.levels - 1], last, o, &finest, &finest_se);
     double path_se[6];
     double slope = NAN;
     if (ladder.path_levels >= 2) {
       for (int j = 0; j < ladder.path_levels; j++) {
         double value;
-        cli_converge_observable(ladder.path_solutions[j], ladder.path_solutions[j]->rows_done - 1, o, &value, &path_se[j]);
+        dmft_compare_observable(ladder.path_solutions[j], ladder.path_solutions[j]->rows_done - 1, o, &value, &path_se[j]);
       }
       slope = dmft_finite_size_slope(ladder.paths, path_se, ladder.path_levels);
     }

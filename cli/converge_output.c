@@ -7,16 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dmft/compare.h"
 #include "report.h"
-
-/* Observable `index` of row `row`: M entries, Q entries, train loss, test loss. */
-void cli_converge_observable(const dmft_result_t *r, long row, int index, double *value, double *se) {
-  const int km = r->k * r->kstar, kq = r->k * r->k;
-  if (index < km) *value = r->M[row * km + index], *se = r->M_se[row * km + index];
-  else if (index < km + kq) *value = r->Q[row * kq + index - km], *se = r->Q_se[row * kq + index - km];
-  else if (index == km + kq) *value = r->train_loss[row], *se = r->train_loss_se[row];
-  else *value = r->test_loss[row], *se = r->test_loss_se[row];
-}
 
 /* The same observable of one replica group (results solved with keep_group_values). */
 double cli_converge_group_observable(const dmft_result_t *r, int group, long row, int index) {
@@ -26,14 +18,6 @@ double cli_converge_group_observable(const dmft_result_t *r, int group, long row
   if (index < km + kq) return r->group_Q[((size_t)group * rows + row) * kq + index - km];
   if (index == km + kq) return r->group_train_loss[(size_t)group * rows + row];
   return r->group_test_loss[(size_t)group * rows + row];
-}
-
-void cli_converge_observable_name(int k, int kstar, int index, char *name, size_t size) {
-  const int km = k * kstar, kq = k * k, scalar = k == 1 && kstar == 1;
-  if (index < km) scalar ? snprintf(name, size, "M") : snprintf(name, size, "M_%d_%d", index / kstar, index % kstar);
-  else if (index < km + kq)
-    scalar ? snprintf(name, size, "Q") : snprintf(name, size, "Q_%d_%d", (index - km) / k, (index - km) % k);
-  else snprintf(name, size, index == km + kq ? "train_loss" : "test_loss");
 }
 
 /* Opens `base` followed by `suffix` for writing. */
@@ -65,17 +49,17 @@ int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem,
                         "finest,finest_se,monte_carlo_error_if_independent,extrapolated_order\n");
   fprintf(paths, "observable,t,paths,value,se\n");
   for (int o = 0; o < ladder->observables; o++) {
-    cli_converge_observable_name(first->k, first->kstar, o, name, sizeof name);
+    dmft_compare_observable_name(first, o, name, sizeof name);
     for (long i = 0; i < ladder->rows; i++) {
       const double t = first->t[i];
       for (int l = 0; l < ladder->levels; l++) {
         double value, se;
-        cli_converge_observable(ladder->solutions[l], i, o, &value, &se);
+        dmft_compare_observable(ladder->solutions[l], i, o, &value, &se);
         fprintf(levels, "%s,%.10g,%.10g,%.10g,%.10g,%.10g\n", name, t, problem->kappa * t, ladder->dt[l], value, se);
       }
       const dmft_extrapolation_t *e = &ladder->extrapolated[i * ladder->observables + o];
       double finest, finest_se;
-      cli_converge_observable(ladder->solutions[ladder->levels - 1], i, o, &finest, &finest_se);
+      dmft_compare_observable(ladder->solutions[ladder->levels - 1], i, o, &finest, &finest_se);
       fprintf(extrapolated, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.10g,%.10g,%.10g,%.6g\n", name, t,
               problem->kappa * t, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->observed_order,
               finest, finest_se, e->independent_monte_carlo_error, e->extrapolated_order);
@@ -83,7 +67,7 @@ int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem,
     for (int l = 0; l < ladder->path_levels; l++) {
       double value, se;
       const long last = ladder->path_solutions[l]->rows_done - 1;
-      cli_converge_observable(ladder->path_solutions[l], last, o, &value, &se);
+      dmft_compare_observable(ladder->path_solutions[l], last, o, &value, &se);
       fprintf(paths, "%s,%.10g,%ld,%.10g,%.10g\n", name, ladder->path_solutions[l]->t[last], ladder->paths[l], value, se);
     }
   }
@@ -101,7 +85,7 @@ int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem,
     for (int l = 0; l < ladder->levels; l++)
       for (long i = 0; i < ladder->rows; i++)
         for (int o = 0; o < ladder->observables; o++)
-          cli_converge_observable(ladder->solutions[l], i, o, &values[((size_t)l * ladder->rows + i) * ladder->observables + o],
+          dmft_compare_observable(ladder->solutions[l], i, o, &values[((size_t)l * ladder->rows + i) * ladder->observables + o],
                      &errors[((size_t)l * ladder->rows + i) * ladder->observables + o]);
     const hsize_t dims3[3] = {(hsize_t)ladder->levels, (hsize_t)ladder->rows, (hsize_t)ladder->observables};
     const hsize_t dims2[2] = {(hsize_t)ladder->rows, (hsize_t)ladder->observables};
@@ -118,7 +102,7 @@ int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem,
     }
     char all_names[512] = "";
     for (int o = 0; o < ladder->observables; o++) {
-      cli_converge_observable_name(first->k, first->kstar, o, name, sizeof name);
+      dmft_compare_observable_name(first, o, name, sizeof name);
       strncat(all_names, o ? "," : "", sizeof all_names - strlen(all_names) - 1);
       strncat(all_names, name, sizeof all_names - strlen(all_names) - 1);
     }
@@ -152,8 +136,8 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
     fprintf(differences, "%.10g", ladder->dt[l]);
     for (int o = 0; o < ladder->observables; o++) {
       double a, b, se;
-      cli_converge_observable(ladder->solutions[l], last, o, &a, &se);
-      cli_converge_observable(ladder->solutions[l + 1], last, o, &b, &se);
+      dmft_compare_observable(ladder->solutions[l], last, o, &a, &se);
+      dmft_compare_observable(ladder->solutions[l + 1], last, o, &b, &se);
       fprintf(differences, " %.6e", fabs(a - b));
     }
     fprintf(differences, "\n");
@@ -165,7 +149,7 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
       fprintf(curves, " %.8g %.8g", e->value, e->error);
       for (int l = 0; l < ladder->levels; l++) {
         double value, se;
-        cli_converge_observable(ladder->solutions[l], i, plotted[q], &value, &se);
+        dmft_compare_observable(ladder->solutions[l], i, plotted[q], &value, &se);
         fprintf(curves, " %.8g", value);
       }
     }
@@ -175,7 +159,7 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
   for (int j = 0; j < ladder->path_levels; j++) {
     for (int o = 0; o < ladder->observables; o++) {
       double value, se;
-      cli_converge_observable(ladder->path_solutions[j], ladder->path_solutions[j]->rows_done - 1, o, &value, &se);
+      dmft_compare_observable(ladder->path_solutions[j], ladder->path_solutions[j]->rows_done - 1, o, &value, &se);
       rms[j] += se * se / ladder->observables;
     }
     rms[j] = sqrt(rms[j]);
@@ -196,7 +180,7 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
               "(slope = order)'\nplot ",
           ladder->ratio, first->t[last]);
   for (int o = 0; o < ladder->observables; o++) {
-    cli_converge_observable_name(first->k, first->kstar, o, name, sizeof name);
+    dmft_compare_observable_name(first, o, name, sizeof name);
     fprintf(gp, "%s'%s/differences.dat' using 1:%d with linespoints pt 7 title '%s'", o ? ", " : "", directory, o + 2, name);
   }
   fprintf(gp, "\n");
@@ -211,7 +195,7 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
           directory);
   for (int q = 0; q < 2; q++) {
     const int base = 2 + q * (2 + ladder->levels);
-    cli_converge_observable_name(first->k, first->kstar, plotted[q], name, sizeof name);
+    dmft_compare_observable_name(first, plotted[q], name, sizeof name);
     fprintf(gp, "set ylabel '%s'\nset key %s\nplot '%s/curves.dat' using 1:($%d-2*$%d):($%d+2*$%d) with filledcurves "
                 "fc rgb '#999999' fs transparent solid 0.4 noborder title 'dt -> 0, +- 2 errors'",
             name, q == 0 ? "bottom right" : "top right", directory, base, base + 1, base, base + 1);
@@ -248,7 +232,7 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
           problem->paths);
   for (int o = 0; o < ladder->observables; o++) {
     const dmft_extrapolation_t *e = &ladder->extrapolated[last * ladder->observables + o];
-    cli_converge_observable_name(first->k, first->kstar, o, name, sizeof name);
+    dmft_compare_observable_name(first, o, name, sizeof name);
     fprintf(md, "| %s | %.6g | %.2g | %.2g | %.2g | %.2f |\n", name, e->value, e->error, e->discretization_error,
             e->monte_carlo_error, e->observed_order);
     fprintf(html, "<tr><td>%s</td><td>%.6g</td><td>%.2g</td><td>%.2g</td><td>%.2g</td><td>%.2f</td></tr>\n", name, e->value,

@@ -23,11 +23,8 @@ typedef struct {
   dmft_extrapolation_t *extrapolated; /* [rows][observables] */
 } cli_ladder_t;
 
-/* Observable `index` of row `row` (M entries, Q entries, train loss, test loss), its value and
- * standard error; a replica group's own value; its name as the CSV writes it. */
-void cli_converge_observable(const dmft_result_t *r, long row, int index, double *value, double *se);
+/* A replica group's own value of observable `index` (the order of dmft_compare_observable). */
 double cli_converge_group_observable(const dmft_result_t *r, int group, long row, int index);
-void cli_converge_observable_name(int k, int kstar, int index, char *name, size_t size);
 
 /* PREFIX.csv (every level), PREFIX-extrapolated.csv, PREFIX-paths.csv and PREFIX.h5. */
 int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const cli_ladder_t *ladder);

@@ -80,10 +80,6 @@ int dmft_model_hessian_is_constant(const dmft_model_t *model) {
   return model->loss->is_quadratic && model->activation->is_linear;
 }
 
-double dmft_model_regularizer(const dmft_model_t *model, double theta) {
-  return model->regularizer->value(theta, model->regularizer_params);
-}
-
 double dmft_model_regularizer_slope(const dmft_model_t *model, double theta) {
   return model->regularizer->slope(theta, model->regularizer_params);
 }

@@ -57,6 +57,12 @@ static int count_lines(const char *text) {
   return lines;
 }
 
+/* Bad input and the word its one-line refusal must name. */
+typedef struct {
+  const char *arguments;
+  const char *named;
+} refusal_t;
+
 /* `dmft ARGUMENTS` must exit 2 with one line that names `named`. */
 static void expect_refusal(const char *arguments, const char *named) {
   const int status = run(arguments);
@@ -87,10 +93,7 @@ static void test_help_version_list(void) {
 
 /* Each bad input: exit 2, one line naming the option, and PREFIX.csv left as it was. */
 static void test_bad_input_is_refused_and_loses_nothing(void) {
-  const struct {
-    const char *arguments;
-    const char *named;
-  } cases[] = {
+  const refusal_t cases[] = {
       {"--gamma abc", "--gamma"}, {"--gamma 0", "--gamma"}, {"--gamma 1e999", "--gamma"}, {"--loss hinge", "--loss"},
       {"--activation gelu", "--activation"}, {"--teacher cubic", "--teacher"}, {"--noise levy", "--noise"},
       {"--k 0", "--k"}, {"--kstar 2.5", "--kstar"}, {"--dt 2 --tmax 1", "--dt"}, {"--paths 0", "--paths"},
@@ -212,10 +215,7 @@ static void test_simulate_writes_the_solver_layout(void) {
 }
 
 static void test_simulate_and_validate_refuse_bad_input(void) {
-  const struct {
-    const char *arguments;
-    const char *named;
-  } cases[] = {
+  const refusal_t cases[] = {
       {"simulate --n 5", "--n"}, {"simulate --n 1000,2000", "--n"}, {"simulate --seeds 0", "--seeds"},
       {"simulate --alpha 1", "--alpha"}, {"simulate --simulate adam", "--simulate"}, {"simulate --max-mem 0.001", "--n"},
       {"simulate --n 400000", "--n"}, {"simulate --report r", "--report"}, {"solve --n 100", "--n"},
@@ -248,7 +248,8 @@ static void test_validate_passes_and_fails_when_it_should(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(html, "epochs"));
   snprintf(arguments, sizeof arguments, "validate %s --noise gauss --simulate extensive", common);
   CU_ASSERT_EQUAL(run(arguments), 1);
-  CU_ASSERT_PTR_NOT_NULL(strstr(output, "FAIL"));  /* A loss with a test metric: compared, and plotted in a fifth panel. */
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "FAIL"));
+  /* A loss with a test metric: compared, and plotted in a fifth panel. */
   CU_ASSERT_EQUAL(run("validate --quiet --loss logistic --teacher sign --noise bernoulli --tmax 1 --paths 4000 --n 1000 "
                       "--seeds 4 --report metric-report"),
                   0);
@@ -258,10 +259,7 @@ static void test_validate_passes_and_fails_when_it_should(void) {
 }
 
 static void test_converge(void) {
-  const struct {
-    const char *arguments;
-    const char *named;
-  } cases[] = {
+  const refusal_t cases[] = {
       {"--dt 0.1", "--dt"}, {"--dt 0.1,0.03", "--dt"}, {"--dt 0.1,0.05,0.01", "--dt"}, {"--dt 0.1,x", "--dt"},
       {"--levels 1", "--levels"}, {"--path-levels 9", "--path-levels"}, {"--tmax 1.05 --dt 0.1,0.05", "--tmax"},
       {"--dt0 -1", "--dt0"}, {"--n 100", "--n"},
@@ -309,10 +307,7 @@ static void test_plugins(void) {
   CU_ASSERT_EQUAL(run(arguments), 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "PASS"));
 
-  const struct {
-    const char *arguments;
-    const char *named;
-  } refusals[] = {
+  const refusal_t refusals[] = {
       {"--plugin %s/bad_abi.so --loss broken-loss", "ABI version"},
       {"--plugin %s/no_curvature.so --loss broken-loss", "lacks its value, slope or curvature"},
       {"--plugin %s/nan_curvature.so --loss broken-loss", "conformance check"},

@@ -6,29 +6,31 @@
 
 int dmft_compare_observables(int k, int kstar) { return k * kstar + k * k + 2; }
 
-/* One observable of one row: its name, and the solver's and simulation's value and error. */
-static void observable(const dmft_result_t *r, long row, int index, double *value, double *se, char *name, size_t size) {
-  const int k = r->k, kstar = r->kstar, km = k * kstar, kq = k * k;
-  const int scalar = k == 1 && kstar == 1;
+void dmft_compare_observable_name(const dmft_result_t *r, int index, char *name, size_t size) {
+  const int k = r->k, kstar = r->kstar, km = k * kstar, kq = k * k, scalar = k == 1 && kstar == 1;
   if (index < km) {
-    *value = r->M[row * km + index], *se = r->M_se[row * km + index];
     if (scalar) snprintf(name, size, "M");
     else snprintf(name, size, "M_%d_%d", index / kstar, index % kstar);
   } else if (index < km + kq) {
-    const int e = index - km;
-    *value = r->Q[row * kq + e], *se = r->Q_se[row * kq + e];
     if (scalar) snprintf(name, size, "Q");
-    else snprintf(name, size, "Q_%d_%d", e / k, e % k);
-  } else if (index == km + kq) {
-    *value = r->train_loss[row], *se = r->train_loss_se[row];
-    snprintf(name, size, "train_loss");
-  } else if (index == km + kq + 1) {
-    *value = r->test_loss[row], *se = r->test_loss_se[row];
-    snprintf(name, size, "test_loss");
+    else snprintf(name, size, "Q_%d_%d", (index - km) / k, (index - km) % k);
   } else {
-    *value = r->test_metric[row], *se = r->test_metric_se[row];
-    snprintf(name, size, "test_metric");
+    snprintf(name, size, index == km + kq ? "train_loss" : index == km + kq + 1 ? "test_loss" : "test_metric");
   }
+}
+
+void dmft_compare_observable(const dmft_result_t *r, long row, int index, double *value, double *se) {
+  const int km = r->k * r->kstar, kq = r->k * r->k;
+  if (index < km) *value = r->M[row * km + index], *se = r->M_se[row * km + index];
+  else if (index < km + kq) *value = r->Q[row * kq + index - km], *se = r->Q_se[row * kq + index - km];
+  else if (index == km + kq) *value = r->train_loss[row], *se = r->train_loss_se[row];
+  else if (index == km + kq + 1) *value = r->test_loss[row], *se = r->test_loss_se[row];
+  else *value = r->test_metric[row], *se = r->test_metric_se[row];
+}
+
+static void observable(const dmft_result_t *r, long row, int index, double *value, double *se, char *name, size_t size) {
+  dmft_compare_observable(r, row, index, value, se);
+  dmft_compare_observable_name(r, index, name, size);
 }
 
 /* The solver's value and error of one observable at time t, interpolated linearly between its

@@ -20,6 +20,11 @@ typedef struct {
 
 /* Observables per row for widths k, k*: k k* + k^2 + 2. */
 int dmft_compare_observables(int k, int kstar);
+/* Observable `index` of a result, in the order M entries, Q entries, train loss, test loss, then
+ * the loss's test metric (index k k* + k^2 + 2, only for a result that has one): its name as the
+ * CSV writes it, and its value and standard error at row `row`. */
+void dmft_compare_observable_name(const dmft_result_t *r, int index, char *name, size_t size);
+void dmft_compare_observable(const dmft_result_t *r, long row, int index, double *value, double *se);
 /* Compares every simulated row up to the solver's last time, the solver interpolated linearly
  * in time to the simulated time (mini-batch SGD steps fall between grid times): solve with
  * --output-every 1 for the interpolation to be accurate. Deviations are normal-equivalent:

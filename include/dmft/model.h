@@ -134,8 +134,7 @@ double dmft_model_test_metric(const dmft_model_t *model, const double *xi, doubl
 double dmft_model_flip_averaged_test_metric(const dmft_model_t *model, const double *xi, const double *wstar, double eps);
 int dmft_model_gradient_is_continuous(const dmft_model_t *model);
 int dmft_model_hessian_is_constant(const dmft_model_t *model);
-/* The regularizer rho of one parameter coordinate (without the ridge part) and its derivatives. */
-double dmft_model_regularizer(const dmft_model_t *model, double theta);
+/* The derivatives of the regularizer rho of one parameter coordinate (without the ridge part). */
 double dmft_model_regularizer_slope(const dmft_model_t *model, double theta);
 double dmft_model_regularizer_curvature(const dmft_model_t *model, double theta);
 
