@@ -54,11 +54,24 @@ void dmft_model_hessian(const dmft_model_t *model, const double *xi, double y, d
   }
 }
 
+/* The flips of the sign teacher are averaged exactly; other teachers have none. */
+static double flip_averaged(const dmft_model_t *model, double (*value)(double f, double y, const double *params),
+                            double prediction, double label) {
+  if (!model->teacher->is_sign) return value(prediction, label, model->loss_params);
+  return (1.0 - model->flip_prob) * value(prediction, label, model->loss_params) +
+         model->flip_prob * value(prediction, -label, model->loss_params);
+}
+
+double dmft_model_flip_averaged_loss_of_prediction(const dmft_model_t *model, double prediction, double label) {
+  return flip_averaged(model, model->loss->value, prediction, label);
+}
+
+double dmft_model_flip_averaged_test_metric_of_prediction(const dmft_model_t *model, double prediction, double label) {
+  return flip_averaged(model, model->loss->test_metric, prediction, label);
+}
+
 double dmft_model_flip_averaged_loss(const dmft_model_t *model, const double *xi, const double *wstar, double eps) {
-  if (!model->teacher->is_sign) return dmft_model_loss(model, xi, dmft_model_label(model, wstar, eps, 1.0));
-  const double label = sign_label(model, wstar, eps);
-  return (1.0 - model->flip_prob) * dmft_model_loss(model, xi, label) +
-         model->flip_prob * dmft_model_loss(model, xi, -label);
+  return dmft_model_flip_averaged_loss_of_prediction(model, dmft_model_prediction(model, xi), dmft_model_label(model, wstar, eps, 1.0));
 }
 
 double dmft_model_test_metric(const dmft_model_t *model, const double *xi, double y) {
@@ -66,10 +79,8 @@ double dmft_model_test_metric(const dmft_model_t *model, const double *xi, doubl
 }
 
 double dmft_model_flip_averaged_test_metric(const dmft_model_t *model, const double *xi, const double *wstar, double eps) {
-  if (!model->teacher->is_sign) return dmft_model_test_metric(model, xi, dmft_model_label(model, wstar, eps, 1.0));
-  const double label = sign_label(model, wstar, eps);
-  return (1.0 - model->flip_prob) * dmft_model_test_metric(model, xi, label) +
-         model->flip_prob * dmft_model_test_metric(model, xi, -label);
+  return dmft_model_flip_averaged_test_metric_of_prediction(model, dmft_model_prediction(model, xi),
+                                                            dmft_model_label(model, wstar, eps, 1.0));
 }
 
 int dmft_model_gradient_is_continuous(const dmft_model_t *model) {

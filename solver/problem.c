@@ -10,7 +10,6 @@
 #include "parameter_paths.h"
 #include "replica.h"
 
-#define DMFT_MAX_WIDTH 16
 #define DMFT_MAX_STEPS 200000
 #define DMFT_MAX_OUTPUT_ROWS 1001
 

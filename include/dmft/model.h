@@ -23,6 +23,8 @@ typedef struct dmft_model_param {
 } dmft_model_param_t;
 
 #define DMFT_MAX_PARAMS 8
+/* The largest student or teacher width k, k* a problem may have. */
+#define DMFT_MAX_WIDTH 16
 
 /* Every function of a component receives `params`: the values of the component's own
  * parameters, in the order it declares them. */
@@ -132,6 +134,10 @@ double dmft_model_flip_averaged_loss(const dmft_model_t *model, const double *xi
  * a loss with a test_metric. */
 double dmft_model_test_metric(const dmft_model_t *model, const double *xi, double y);
 double dmft_model_flip_averaged_test_metric(const dmft_model_t *model, const double *xi, const double *wstar, double eps);
+/* The same two averages from the prediction f (dmft_model_prediction) and the label before any
+ * flip (dmft_model_label with flip_uniform = 1), for callers that reuse either across points. */
+double dmft_model_flip_averaged_loss_of_prediction(const dmft_model_t *model, double prediction, double label);
+double dmft_model_flip_averaged_test_metric_of_prediction(const dmft_model_t *model, double prediction, double label);
 int dmft_model_gradient_is_continuous(const dmft_model_t *model);
 int dmft_model_hessian_is_constant(const dmft_model_t *model);
 /* The derivatives of the regularizer rho of one parameter coordinate (without the ridge part). */
