@@ -36,6 +36,7 @@ static const option_spec_t specs[] = {
     {"init-prior", KIND_NAME, "NAME", "prior of the random part of theta_0, scaled to --theta0-var: gauss | rademacher | bernoulli-gauss", ALL},
     {"sparsity", KIND_NUMBER, "RHO", "bernoulli-gauss priors: probability in (0, 1] of a non-zero coordinate", ALL},
     {"parameter-paths", KIND_INTEGER, "N", "paths of a sampled parameter side (0: as many as --paths); fewer are cheaper, noisier", ALL},
+    {"train-loss-paths", KIND_INTEGER, "N", "poisson/bernoulli: the train loss of a reported step averages the paths that jump there and about N others (0: every path; default 20000)", ALL},
     {"parameter-side", KIND_NAME, "NAME", "how the parameter side is solved: auto (exact when linear) | sampled", ALL},
     {"model-param", KIND_TEXT, "NAME=VALUE", "a parameter of the chosen components (repeatable; dmft list shows them)", ALL},
     {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)", ALL},
@@ -300,6 +301,7 @@ static int set_integer(cli_options_t *options, const char *name, long long value
   else if (strcmp(name, "kstar") == 0) p->model.kstar = (int)value;
   else if (strcmp(name, "paths") == 0) p->paths = (long)value;
   else if (strcmp(name, "parameter-paths") == 0) p->parameter_paths = (long)value;
+  else if (strcmp(name, "train-loss-paths") == 0) p->train_loss_paths = (long)value;
   else if (strcmp(name, "threads") == 0) p->threads = (int)value;
   else if (strcmp(name, "output-every") == 0) {
     if (value < 1) {

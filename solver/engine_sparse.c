@@ -9,10 +9,16 @@
  * The arrival times of every path are drawn before the time loop (solver/arrivals.h), which
  * fixes every path's memory, so nothing is allocated while marching. Every arrival owns its
  * normals in the path's stream, so a path meets the same random numbers at every dt of a
- * ladder. The train loss at a reporting step needs the
- * field of a path that does not jump there: it is drawn from a separate per-path stream,
- * conditioned on the path's jump values but not added to them, so the dynamics do not depend
- * on the output grid.
+ * ladder.
+ *
+ * The march visits only the paths that jump at a step (a list per step, built at create), so a
+ * step costs what its jumps cost. The train loss at a reporting step averages the loss over a
+ * set of paths chosen without looking at their fields: every path that jumps there (its field
+ * is drawn anyway; with independent increments, whether a path jumps now says nothing about its
+ * field) and every `train_loss_stride`-th path by index, the offset turning with the step. A
+ * path that does not jump gets its field from a separate per-path stream, conditioned on its
+ * jump values and written into the spare rows after its factor (the next jump overwrites
+ * them), so the dynamics do not depend on the output grid and nothing is copied.
  *
  * Responses: pathwise tangents for models with a continuous gradient; for a gradient that
  * jumps (ReLU student), Gaussian integration by parts over the path's field at its jump steps,
@@ -51,6 +57,8 @@ typedef struct {
 
 typedef struct {
   sparse_path_t *paths;
+  long *step_first;   /* [K+2]: the paths jumping at step k are step_paths[step_first[k] .. step_first[k+1]) */
+  long *step_paths;   /* path indices, increasing within a step */
   long *jump_steps;
   unsigned *jump_counts;
   double *arena;
@@ -58,21 +66,23 @@ typedef struct {
   long max_variables;
   int integrate_by_parts;
   /* scratch, sized for the largest path */
-  double *covariance, *back_solved, *report_factor, *report_innovations, *kick_work, *block;
+  double *covariance, *back_solved, *kick_work, *block;
   double *field, *response;
 } sparse_state_t;
 
 static long variables_of(int k, int kstar, long jumps) { return kstar + jumps * k; }
 
+/* The factor and the innovations hold one field more than the jumps: the spare rows of a
+ * train-loss draw. */
 static size_t arena_doubles(int k, int kstar, long jumps) {
-  const size_t variables = (size_t)variables_of(k, kstar, jumps), kk = (size_t)(k * k);
+  const size_t variables = (size_t)variables_of(k, kstar, jumps + 1), kk = (size_t)(k * k);
   return dmft__packed_row((long)variables) + variables + (size_t)kstar + (size_t)jumps * (size_t)k +
          (size_t)jumps * kk + dmft__packed_row(jumps) * kk + (size_t)k;
 }
 
 static path_layout_t layout_of(const sparse_state_t *state, const sparse_path_t *path, int k, int kstar) {
   path_layout_t layout;
-  const long variables = variables_of(k, kstar, path->n_jumps);
+  const long variables = variables_of(k, kstar, path->n_jumps + 1);
   const size_t kk = (size_t)(k * k);
   double *cursor = state->arena + path->arena_offset;
   layout.factor = cursor;
@@ -106,20 +116,40 @@ static void sparse_destroy(void **opaque) {
   sparse_state_t *state = *opaque;
   if (!state) return;
   free(state->paths);
+  free(state->step_first);
+  free(state->step_paths);
   free(state->jump_steps);
   free(state->jump_counts);
   free(state->arena);
   free(state->quasi_random);
   free(state->covariance);
   free(state->back_solved);
-  free(state->report_factor);
-  free(state->report_innovations);
   free(state->kick_work);
   free(state->block);
   free(state->field);
   free(state->response);
   free(state);
   *opaque = NULL;
+}
+
+/* The paths that jump at each step, in increasing path order (a counting sort of the jumps). */
+static int index_by_step(sparse_state_t *state, long paths, long steps) {
+  long total = 0;
+  for (long p = 0; p < paths; p++) total += state->paths[p].n_jumps;
+  state->step_first = calloc((size_t)steps + 2, sizeof(long));
+  state->step_paths = malloc(sizeof(long) * (size_t)(total > 0 ? total : 1));
+  if (!state->step_first || !state->step_paths) return DMFT_ENOMEM;
+  for (long j = 0; j < total; j++) state->step_first[state->jump_steps[j] + 1]++;
+  for (long k = 0; k <= steps; k++) state->step_first[k + 1] += state->step_first[k];
+  long *filled = malloc(sizeof(long) * ((size_t)steps + 1));
+  if (!filled) return DMFT_ENOMEM;
+  memcpy(filled, state->step_first, sizeof(long) * ((size_t)steps + 1));
+  for (long p = 0; p < paths; p++) {
+    const sparse_path_t *path = &state->paths[p];
+    for (long j = 0; j < path->n_jumps; j++) state->step_paths[filled[state->jump_steps[path->first_jump + j]]++] = p;
+  }
+  free(filled);
+  return DMFT_OK;
 }
 
 static int sparse_create(const dmft__replica_t *replica, void **opaque) {
@@ -164,6 +194,10 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
     state->paths[p].n_jumps = arrivals.first[p + 1] - arrivals.first[p];
   }
   free(arrivals.first);
+  if (index_by_step(state, replica->paths, replica->steps) != DMFT_OK) {
+    free(wstar);
+    return DMFT_ENOMEM;
+  }
 
   size_t arena_size = 0;
   long max_jumps = 0;
@@ -172,19 +206,15 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
     arena_size += arena_doubles(k, kstar, state->paths[p].n_jumps);
     if (state->paths[p].n_jumps > max_jumps) max_jumps = state->paths[p].n_jumps;
   }
-  state->max_variables = variables_of(k, kstar, max_jumps);
-  const long report_variables = state->max_variables + k;
+  state->max_variables = variables_of(k, kstar, max_jumps + 1);
   state->arena = calloc(arena_size, sizeof(double));
-  state->covariance = malloc(sizeof(double) * (size_t)(report_variables + 1));
-  state->back_solved = malloc(sizeof(double) * (size_t)report_variables);
-  state->report_factor = malloc(sizeof(double) * dmft__packed_row(report_variables));
-  state->report_innovations = malloc(sizeof(double) * (size_t)report_variables);
+  state->covariance = malloc(sizeof(double) * (size_t)(state->max_variables + 1));
+  state->back_solved = malloc(sizeof(double) * (size_t)state->max_variables);
   state->kick_work = malloc(sizeof(double) * (size_t)dmft__sample_kick_work_size(k));
   state->block = malloc(sizeof(double) * (size_t)(2 * k * k));
   state->field = malloc(sizeof(double) * (size_t)k);
   state->response = malloc(sizeof(double) * (size_t)(k * k));
-  if (!state->arena || !state->covariance || !state->back_solved || !state->report_factor ||
-      !state->report_innovations || !state->kick_work || !state->block || !state->field || !state->response) {
+  if (!state->arena || !state->covariance || !state->back_solved || !state->kick_work || !state->block || !state->field || !state->response) {
     free(wstar);
     return DMFT_ENOMEM;
   }
@@ -205,6 +235,13 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
 static void subtract_memory(const dmft__replica_t *replica, const long *jump_steps, long n, const double *kicks,
                             long k, double *field) {
   const int w = replica->kernels.k;
+  if (w == 1) {
+    const double *R_row = dmft__block(replica->kernels.R, k, 0, 1);
+    double sum = 0.0;
+    for (long b = 0; b < n; b++) sum += R_row[jump_steps[b]] * kicks[b];
+    field[0] -= sum;
+    return;
+  }
   for (long b = 0; b < n; b++)
     dmft__block_gemm(w, w, 1, -1.0, dmft__block(replica->kernels.R, k, jump_steps[b], w), 0,
                      kicks + (size_t)b * (size_t)w, 0, field);
@@ -237,20 +274,17 @@ static void process_jump(dmft__replica_t *replica, sparse_state_t *state, sparse
   dmft__sample_kick(&problem->model, replica->h, layout.field, path->y, (double)state->jump_counts[path->first_jump + a],
                     1, kick, kick_derivative, state->kick_work);
 
-  /* Tangents: T(a,a) = I; T(a,b) = -sum_{b<=q<a} R(k, jump_q) D_q T(q,b). */
-  double *own = layout.tangents + dmft__packed_block(a, a) * kk;
-  memset(own, 0, sizeof(double) * kk);
-  for (int c = 0; c < w; c++) own[c * w + c] = 1.0;
-  for (long b = 0; b < a; b++) {
-    double *tangent = layout.tangents + dmft__packed_block(a, b) * kk;
-    memset(tangent, 0, sizeof(double) * kk);
-    for (long q = b; q < a; q++) {
-      double *propagated = state->block;
-      memset(propagated, 0, sizeof(double) * kk);
-      dmft__block_gemm(w, w, w, 1.0, layout.kick_derivatives + (size_t)q * kk, 0,
-                       layout.tangents + dmft__packed_block(q, b) * kk, 0, propagated);
-      dmft__block_gemm(w, w, w, -1.0, dmft__block(kernels->R, k, jump_steps[q], w), 0, propagated, 0, tangent);
-    }
+  /* Tangents: T(a,a) = I; T(a, 0..q) += -R(k, jump_q) D_q T(q, 0..q) for q < a, along the
+   * contiguous rows of the packed triangle. */
+  double *tangent_row = layout.tangents + dmft__packed_block(a, 0) * kk;
+  memset(tangent_row, 0, sizeof(double) * kk * (size_t)(a + 1));
+  for (int c = 0; c < w; c++) tangent_row[(size_t)a * kk + (size_t)(c * w + c)] = 1.0;
+  for (long q = 0; q < a; q++) {
+    double *coefficient = state->block;
+    memset(coefficient, 0, sizeof(double) * kk);
+    dmft__block_gemm(w, w, w, -1.0, dmft__block(kernels->R, k, jump_steps[q], w), 0, layout.kick_derivatives + (size_t)q * kk,
+                     0, coefficient);
+    dmft__block_row_axpy(w, q + 1, coefficient, layout.tangents + dmft__packed_block(q, 0) * kk, tangent_row);
   }
 
   if (state->integrate_by_parts)
@@ -282,13 +316,11 @@ static double report_loss(dmft__replica_t *replica, sparse_state_t *state, spars
   const path_layout_t layout = layout_of(state, path, w, ws);
   const long *jump_steps = state->jump_steps + path->first_jump;
   const long earlier = variables_of(w, ws, path->cursor);
-  memcpy(state->report_factor, layout.factor, sizeof(double) * dmft__packed_row(earlier));
-  memcpy(state->report_innovations, layout.innovations, sizeof(double) * (size_t)earlier);
   for (int c = 0; c < w; c++) {
     dmft__field_covariance(kernels, k, c, jump_steps, path->cursor, state->covariance);
-    dmft__psd_cholesky_append(state->report_factor, earlier + c, state->covariance);
-    state->report_innovations[earlier + c] = dmft_rng_normal(&path->report);
-    state->field[c] = dmft__psd_cholesky_row_dot(state->report_factor, earlier + c, state->report_innovations);
+    dmft__psd_cholesky_append(layout.factor, earlier + c, state->covariance);
+    layout.innovations[earlier + c] = dmft_rng_normal(&path->report);
+    state->field[c] = dmft__psd_cholesky_row_dot(layout.factor, earlier + c, layout.innovations);
   }
   subtract_memory(replica, jump_steps, path->cursor, layout.kicks, k, state->field);
   return dmft_model_loss(&replica->problem->model, state->field, path->y);
@@ -297,18 +329,26 @@ static double report_loss(dmft__replica_t *replica, sparse_state_t *state, spars
 static int sparse_step(dmft__replica_t *replica, void *opaque, long k) {
   sparse_state_t *state = opaque;
   const int w = replica->kernels.k, ws = replica->kernels.kstar;
+  const dmft_model_t *model = &replica->problem->model;
+  const long *jumping = state->step_paths + state->step_first[k], n_jumping = state->step_first[k + 1] - state->step_first[k];
   double loss_sum = 0.0;
-  for (long p = 0; p < replica->paths; p++) {
-    sparse_path_t *path = &state->paths[p];
-    const int jumps_now = path->cursor < path->n_jumps && state->jump_steps[path->first_jump + path->cursor] == k;
-    if (jumps_now) process_jump(replica, state, path, k);
-    if (!replica->report[k]) continue;
-    if (jumps_now)
-      loss_sum += dmft_model_loss(&replica->problem->model, layout_of(state, path, w, ws).field, path->y);
-    else
-      loss_sum += report_loss(replica, state, path, k);
+  for (long i = 0; i < n_jumping; i++) {
+    sparse_path_t *path = &state->paths[jumping[i]];
+    process_jump(replica, state, path, k);
+    if (replica->report[k]) loss_sum += dmft_model_loss(model, layout_of(state, path, w, ws).field, path->y);
   }
-  if (replica->report[k]) replica->kernels.train_loss[k] = loss_sum / (double)replica->paths;
+  if (replica->report[k]) {
+    /* The strided paths that do not jump now; `i` walks the (sorted) jumping list beside them. */
+    const long stride = replica->train_loss_stride > 1 ? replica->train_loss_stride : 1;
+    long counted = n_jumping, i = 0;
+    for (long p = k % stride; p < replica->paths; p += stride) {
+      while (i < n_jumping && jumping[i] < p) i++;
+      if (i < n_jumping && jumping[i] == p) continue;
+      loss_sum += report_loss(replica, state, &state->paths[p], k);
+      counted++;
+    }
+    replica->kernels.train_loss[k] = counted > 0 ? loss_sum / (double)counted : NAN;
+  }
   dmft__replica_normalize_row(replica, k);
   return DMFT_OK;
 }

@@ -24,7 +24,12 @@ typedef struct {
 /* C(0,0) and M(0) from theta_0 = m0 theta* + sqrt(v0) g (m0 only for k = k*, unit by unit). */
 void dmft__parameter_side_init(dmft__kernels_t *kernels, double theta0_var, double init_overlap, double teacher_var);
 
-/* Rows k+1 of C, R and M from the kernels up to row k. `scratch` holds 2 k*k doubles. */
+/* Doubles of scratch dmft__parameter_side_advance needs for width k and K steps. */
+static inline size_t dmft__parameter_side_scratch_doubles(int k, long steps) {
+  return (size_t)(2 * k * k) + 2 * (size_t)(steps + 2);
+}
+
+/* Rows k+1 of C, R and M from the kernels up to row k, with scratch of the size above. */
 void dmft__parameter_side_advance(const dmft__parameter_side_t *side, dmft__kernels_t *kernels, long k, double *scratch);
 
 /* The teacher response Gam(k) = (E[dG_k w*^T] - sum_{m<=k} Rl(k,m) M(m)) / teacher_var, by

@@ -39,6 +39,9 @@ void dmft_problem_set_defaults(dmft_problem_t *problem) {
       .tmax = 6.0,
       .dt = 0.05,
       .paths = 20000,
+      /* At the default --paths every path; beyond it the train loss stops being most of the
+       * cost of a poisson solve (docs/observables.md). */
+      .train_loss_paths = 20000,
       .seed = 1,
       .threads = 0,
       .output_every = 0,
@@ -65,6 +68,13 @@ long dmft_problem_output_every(const dmft_problem_t *problem) {
 int dmft_problem_groups(const dmft_problem_t *problem) {
   if (dmft__engine_for(problem, problem->force_dense_engine)->is_exact) return 1;
   return problem->paths < DMFT_MAX_GROUPS ? (int)problem->paths : DMFT_MAX_GROUPS;
+}
+
+long dmft_problem_train_loss_stride(const dmft_problem_t *problem) {
+  /* Only the sparse engine draws fields for the train loss; the dense one has every field. */
+  if (!problem->noise->is_point_process || problem->force_dense_engine) return 1;
+  if (problem->train_loss_paths <= 0 || problem->train_loss_paths >= problem->paths) return 1;
+  return (problem->paths + problem->train_loss_paths - 1) / problem->train_loss_paths;
 }
 
 double dmft_problem_memory_bytes(const dmft_problem_t *problem) {
@@ -126,6 +136,8 @@ int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t mess
   if (problem->parameter_paths < 0 || (problem->parameter_paths > 0 && problem->parameter_paths < dmft_problem_groups(problem)))
     REJECT("--parameter-paths must be 0 (as many as --paths) or at least one per replica group, %d (got %ld)",
            dmft_problem_groups(problem), problem->parameter_paths);
+  if (problem->train_loss_paths < 0)
+    REJECT("--train-loss-paths must be 0 (every path) or an integer >= 1 (got %ld)", problem->train_loss_paths);
   if (!(problem->sparsity > 0 && problem->sparsity <= 1)) REJECT("--sparsity must be a number in (0, 1] (got %g)", problem->sparsity);
   if (problem->teacher_prior >= DMFT_PRIOR_COUNT || problem->init_prior >= DMFT_PRIOR_COUNT)
     REJECT("--teacher-prior and --init-prior must be gauss, rademacher or bernoulli-gauss");

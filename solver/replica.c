@@ -70,7 +70,7 @@ int dmft__replica_run(dmft__replica_t *replica, const dmft__engine_t *engine, lo
   int status = dmft__kernels_alloc(&replica->kernels, k, problem->model.kstar, replica->steps);
   if (status != DMFT_OK) return status;
   void *engine_state = NULL;
-  double *scratch = malloc(sizeof(double) * (size_t)(2 * k * k));
+  double *scratch = malloc(sizeof(double) * dmft__parameter_side_scratch_doubles(k, replica->steps));
   status = scratch ? engine->create(replica, &engine_state) : DMFT_ENOMEM;
 
   const dmft__parameter_side_t side = {

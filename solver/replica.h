@@ -19,6 +19,7 @@ typedef struct dmft__replica {
   long steps;           /* K */
   double h;             /* etabar / kappabar: the size of one sample's kick */
   const char *report;   /* [K+1]: 1 where the train loss is wanted */
+  long train_loss_stride; /* point processes: every this many paths is drawn for the train loss */
   dmft__kernels_t kernels;
 } dmft__replica_t;
 

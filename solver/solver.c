@@ -222,6 +222,7 @@ int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *u
         .steps = r->steps,
         .h = problem->eta / problem->kappa,
         .report = report,
+        .train_loss_stride = dmft_problem_train_loss_stride(problem),
     };
     long diverged_step = -1;
     out->status = dmft__replica_run(&replica, engine, &diverged_step, &shared_progress);

@@ -26,6 +26,9 @@ typedef struct dmft_problem {
   double sparsity;     /* bernoulli-gauss priors: probability of a non-zero coordinate */
   int sampled_parameter_side; /* sample the parameter side even where it is linear (checks) */
   long parameter_paths;       /* paths of a sampled parameter side, split over the groups; 0: as many as --paths */
+  /* Point-process noise: at a reported step the train loss averages over the paths that jump
+   * there and about this many others, a fixed subset by index (0: every path). */
+  long train_loss_paths;
   double tmax;
   double dt;
   long paths;
@@ -49,6 +52,8 @@ int dmft_problem_parameter_side_is_sampled(const dmft_problem_t *problem);
 long dmft_problem_steps(const dmft_problem_t *problem);
 long dmft_problem_output_every(const dmft_problem_t *problem);
 int dmft_problem_groups(const dmft_problem_t *problem);
+/* Every how many paths of a group one is drawn for the train loss (1: all of them). */
+long dmft_problem_train_loss_stride(const dmft_problem_t *problem);
 /* Bytes the solver will hold at once (kernels of the groups running together, their paths,
  * the outputs). */
 double dmft_problem_memory_bytes(const dmft_problem_t *problem);
