@@ -68,6 +68,8 @@ typedef struct {
   /* scratch, sized for the largest path */
   double *covariance, *back_solved, *kick_work, *block;
   double *field, *response;
+  double *loss_sum;  /* [K+1]: train-loss sums and the number of paths in them */
+  long *loss_count;
 } sparse_state_t;
 
 static long variables_of(int k, int kstar, long jumps) { return kstar + jumps * k; }
@@ -128,6 +130,8 @@ static void sparse_destroy(void **opaque) {
   free(state->block);
   free(state->field);
   free(state->response);
+  free(state->loss_sum);
+  free(state->loss_count);
   free(state);
   *opaque = NULL;
 }
@@ -214,7 +218,10 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
   state->block = malloc(sizeof(double) * (size_t)(2 * k * k));
   state->field = malloc(sizeof(double) * (size_t)k);
   state->response = malloc(sizeof(double) * (size_t)(k * k));
-  if (!state->arena || !state->covariance || !state->back_solved || !state->kick_work || !state->block || !state->field || !state->response) {
+  state->loss_sum = calloc((size_t)replica->steps + 1, sizeof(double));
+  state->loss_count = calloc((size_t)replica->steps + 1, sizeof(long));
+  if (!state->arena || !state->covariance || !state->back_solved || !state->kick_work || !state->block || !state->field || !state->response ||
+      !state->loss_sum || !state->loss_count) {
     free(wstar);
     return DMFT_ENOMEM;
   }
@@ -326,31 +333,48 @@ static double report_loss(dmft__replica_t *replica, sparse_state_t *state, spars
   return dmft_model_loss(&replica->problem->model, state->field, path->y);
 }
 
+/* The train-loss draws of path p at the reported steps after its last jump and before `until`
+ * (exclusive) that its index selects, p = step (mod stride). They are made here, when the path
+ * is next visited, rather than at every step: the rows they need are all in the past by then,
+ * and the path's factor is read once for all of them instead of once per row (measured at 48
+ * epochs: streaming every path's factor at every row was bound by memory bandwidth). */
+static void draw_pending_losses(dmft__replica_t *replica, sparse_state_t *state, long p, long until) {
+  sparse_path_t *path = &state->paths[p];
+  const long stride = replica->train_loss_stride > 1 ? replica->train_loss_stride : 1;
+  const long after = path->cursor > 0 ? state->jump_steps[path->first_jump + path->cursor - 1] : -1;
+  long step = after + 1;
+  step += ((p - step) % stride + stride) % stride;
+  for (; step < until; step += stride) {
+    if (!replica->report[step]) continue;
+    state->loss_sum[step] += report_loss(replica, state, path, step);
+    state->loss_count[step]++;
+  }
+}
+
 static int sparse_step(dmft__replica_t *replica, void *opaque, long k) {
   sparse_state_t *state = opaque;
   const int w = replica->kernels.k, ws = replica->kernels.kstar;
   const dmft_model_t *model = &replica->problem->model;
   const long *jumping = state->step_paths + state->step_first[k], n_jumping = state->step_first[k + 1] - state->step_first[k];
-  double loss_sum = 0.0;
   for (long i = 0; i < n_jumping; i++) {
     sparse_path_t *path = &state->paths[jumping[i]];
+    draw_pending_losses(replica, state, jumping[i], k);
     process_jump(replica, state, path, k);
-    if (replica->report[k]) loss_sum += dmft_model_loss(model, layout_of(state, path, w, ws).field, path->y);
-  }
-  if (replica->report[k]) {
-    /* The strided paths that do not jump now; `i` walks the (sorted) jumping list beside them. */
-    const long stride = replica->train_loss_stride > 1 ? replica->train_loss_stride : 1;
-    long counted = n_jumping, i = 0;
-    for (long p = k % stride; p < replica->paths; p += stride) {
-      while (i < n_jumping && jumping[i] < p) i++;
-      if (i < n_jumping && jumping[i] == p) continue;
-      loss_sum += report_loss(replica, state, &state->paths[p], k);
-      counted++;
-    }
-    replica->kernels.train_loss[k] = counted > 0 ? loss_sum / (double)counted : NAN;
+    if (!replica->report[k]) continue;
+    state->loss_sum[k] += dmft_model_loss(model, layout_of(state, path, w, ws).field, path->y);
+    state->loss_count[k]++;
   }
   dmft__replica_normalize_row(replica, k);
   return DMFT_OK;
+}
+
+/* The draws still pending up to last_step, then the train loss of every reported row. */
+static void sparse_finish(dmft__replica_t *replica, void *opaque, long last_step) {
+  sparse_state_t *state = opaque;
+  for (long p = 0; p < replica->paths; p++) draw_pending_losses(replica, state, p, last_step + 1);
+  for (long step = 0; step <= last_step; step++)
+    if (replica->report[step])
+      replica->kernels.train_loss[step] = state->loss_count[step] > 0 ? state->loss_sum[step] / (double)state->loss_count[step] : NAN;
 }
 
 const dmft__engine_t dmft__engine_sparse = {
@@ -358,5 +382,6 @@ const dmft__engine_t dmft__engine_sparse = {
     .bytes = sparse_bytes,
     .create = sparse_create,
     .step = sparse_step,
+    .finish = sparse_finish,
     .destroy = sparse_destroy,
 };

@@ -1,5 +1,6 @@
 #include "parameter_side.h"
 
+#include <cblas.h>
 #include <string.h>
 
 void dmft__parameter_side_init(dmft__kernels_t *kernels, double theta0_var, double init_overlap, double teacher_var) {
@@ -39,37 +40,21 @@ static void advance_scalar(const dmft__parameter_side_t *side, dmft__kernels_t *
     for (long m = 0; m <= k; m++) sum -= gamma * Rl[m] * kernels->M[(size_t)m * (size_t)ws + b];
     M_next[b] = sum;
   }
-  /* One pass over R's rows m <= k: R(k+1, j) -= gamma Rl(k,m) R(m, j) for j < m, and the noise
-   * term of C(k+1, m), sum_{j<m} Cl(k,j) R(m,j). */
+  /* R(k+1, j) = a R(k, j) - gamma sum_m Rl(k,m) R(m, j): R^T Rl over the packed rows 0..k (R's
+   * unused diagonal is zero); the noise term of C(k+1, m) is (R Cl)(m); the memory term of
+   * C(k+1, l) is (C Rl)(l), C restricted to 0..k being symmetric. Packed level-2 BLAS, one
+   * triangle read per product. */
+  const int n = (int)(k + 1);
   double *R_next = dmft__block(kernels->R, k + 1, 0, 1);
-  double *noise = work;
+  double *noise = work, *memory = work + k + 2;
+  memcpy(R_next, Rl, sizeof(double) * (size_t)n);
+  cblas_dtpmv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, n, kernels->R, R_next, 1);
   const double *R_row_k = dmft__block(kernels->R, k, 0, 1);
-  for (long j = 0; j < k; j++) R_next[j] = decay * R_row_k[j];
-  for (long m = 0; m <= k; m++) {
-    const double *R_row = dmft__block(kernels->R, m, 0, 1);
-    const double coefficient = -gamma * Rl[m];
-    double sum = 0.0;
-    for (long j = 0; j < m; j++) {
-      R_next[j] += coefficient * R_row[j];
-      sum += Cl[j] * R_row[j];
-    }
-    noise[m] = sum;
-  }
+  for (long j = 0; j < k; j++) R_next[j] = decay * R_row_k[j] - gamma * R_next[j];
   R_next[k] = 1.0;
-  /* memory(l) = sum_{m<=k} Rl(k,m) C(m,l) for l <= k: C restricted to 0..k is symmetric, so one
-   * pass over its rows serves the rows (m <= l) and the columns (m > l). */
-  double *memory = work + k + 2;
-  for (long l = 0; l <= k; l++) memory[l] = 0.0;
-  for (long m = 0; m <= k; m++) {
-    const double *C_row = dmft__block(kernels->C, m, 0, 1);
-    const double x = Rl[m];
-    double sum = 0.0;
-    for (long l = 0; l < m; l++) {
-      sum += C_row[l] * Rl[l];
-      memory[l] += x * C_row[l];
-    }
-    memory[m] += sum + C_row[m] * x;
-  }
+  memcpy(noise, Cl, sizeof(double) * (size_t)n);
+  cblas_dtpmv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, n, kernels->R, noise, 1);
+  cblas_dspmv(CblasRowMajor, CblasLower, n, 1.0, kernels->C, Rl, 1, 0.0, memory, 1);
   double *C_next = dmft__block(kernels->C, k + 1, 0, 1);
   const double *C_row_k = dmft__block(kernels->C, k, 0, 1);
   for (long l = 0; l <= k; l++) {

@@ -2,6 +2,8 @@
 
 #include <math.h>
 
+#include "dot.h"
+
 int dmft__psd_cholesky_append(double *L, long n, const double *covariance) {
   double *row = L + dmft__packed_row(n);
   double residual = covariance[n];
@@ -10,9 +12,7 @@ int dmft__psd_cholesky_append(double *L, long n, const double *covariance) {
     const double diagonal = row_j[j];
     double value = 0.0;
     if (diagonal > 0.0) {
-      double sum = covariance[j];
-      for (long i = 0; i < j; i++) sum -= row[i] * row_j[i];
-      value = sum / diagonal;
+      value = (covariance[j] - dmft__dot(row, row_j, j)) / diagonal;
     }
     row[j] = value;
     residual -= value * value;
@@ -39,8 +39,5 @@ void dmft__psd_cholesky_back_solve(const double *L, long n, const double *g, dou
 }
 
 double dmft__psd_cholesky_row_dot(const double *L, long row, const double *g) {
-  const double *entries = L + dmft__packed_row(row);
-  double sum = 0.0;
-  for (long i = 0; i <= row; i++) sum += entries[i] * g[i];
-  return sum;
+  return dmft__dot(L + dmft__packed_row(row), g, row + 1);
 }

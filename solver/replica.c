@@ -85,9 +85,11 @@ int dmft__replica_run(dmft__replica_t *replica, const dmft__engine_t *engine, lo
     dmft__parameter_side_init(&replica->kernels, problem->theta0_var, problem->init_overlap, problem->teacher_var);
   const double scale = fmax(1.0, fmax(problem->teacher_var, problem->theta0_var + problem->init_overlap *
                                                                                problem->init_overlap * problem->teacher_var));
+  long last_step = -1;
   for (long step = 0; status == DMFT_OK && step <= replica->steps; step++) {
     status = engine->step(replica, engine_state, step);
     if (status != DMFT_OK) break;
+    last_step = step;
     dmft__teacher_response(&replica->kernels, step, problem->teacher_var);
     if (step < replica->steps) {
       if (parameter_paths) dmft__parameter_paths_advance(parameter_paths, replica, step);
@@ -106,6 +108,16 @@ int dmft__replica_run(dmft__replica_t *replica, const dmft__engine_t *engine, lo
       status = DMFT_EDIVERGED;
     }
     report_progress(progress);
+  }
+  if (engine->finish && last_step >= 0) {
+    engine->finish(replica, engine_state, last_step);
+    /* A deferred train loss is checked here: the first non-finite one ends the valid rows. */
+    for (long step = 0; step <= last_step; step++)
+      if (replica->report[step] && !isfinite(replica->kernels.train_loss[step])) {
+        if (*diverged_step < 0 || step < *diverged_step) *diverged_step = step;
+        if (status == DMFT_OK) status = DMFT_EDIVERGED;
+        break;
+      }
   }
   engine->destroy(&engine_state);
   dmft__parameter_paths_destroy(&parameter_paths);

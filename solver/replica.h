@@ -31,8 +31,11 @@ typedef struct dmft__engine {
   /* Bytes of the engine state for a group of `paths` paths (an estimate for the memory check). */
   double (*bytes)(const dmft_problem_t *problem, long paths);
   int (*create)(const dmft__replica_t *replica, void **state);
-  /* Row k of Cl, Rl, wstar_moment (group averages), and train_loss[k] where reported. */
+  /* Row k of Cl, Rl, wstar_moment (group averages), and train_loss[k] where reported (or in finish). */
   int (*step)(dmft__replica_t *replica, void *state, long k);
+  /* Optional: completes train_loss at the reported steps up to last_step, for an engine that
+   * defers those draws (called once, after the last step run, also after a divergence). */
+  void (*finish)(dmft__replica_t *replica, void *state, long last_step);
   void (*destroy)(void **state);
 } dmft__engine_t;
 
