@@ -184,6 +184,7 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
     dmft__block_row_apply(w, k, -1.0, dmft__block(kernels->R, k, 0, w), kicks, state->field);
     if (replica->report[k]) loss_sum += dmft_model_loss(&problem->model, state->field, y);
 
+    replica->path_updates++;
     const double dz = problem->noise->increment(rng, problem->kappa, problem->dt);
     double *kick = kicks + (size_t)k * (size_t)w;
     double *kick_derivative = kick_derivatives + (size_t)k * kk;

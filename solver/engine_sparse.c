@@ -348,6 +348,7 @@ static void draw_pending_losses(dmft__replica_t *replica, sparse_state_t *state,
     if (!replica->report[step]) continue;
     state->loss_sum[step] += report_loss(replica, state, path, step);
     state->loss_count[step]++;
+    replica->path_updates++;
   }
 }
 
@@ -360,6 +361,7 @@ static int sparse_step(dmft__replica_t *replica, void *opaque, long k) {
     sparse_path_t *path = &state->paths[jumping[i]];
     draw_pending_losses(replica, state, jumping[i], k);
     process_jump(replica, state, path, k);
+    replica->path_updates++;
     if (!replica->report[k]) continue;
     state->loss_sum[k] += dmft_model_loss(model, layout_of(state, path, w, ws).field, path->y);
     state->loss_count[k]++;
@@ -372,6 +374,7 @@ static int sparse_step(dmft__replica_t *replica, void *opaque, long k) {
 static void sparse_finish(dmft__replica_t *replica, void *opaque, long last_step) {
   sparse_state_t *state = opaque;
   for (long p = 0; p < replica->paths; p++) draw_pending_losses(replica, state, p, last_step + 1);
+  replica->path_checks += replica->paths;
   for (long step = 0; step <= last_step; step++)
     if (replica->report[step])
       replica->kernels.train_loss[step] = state->loss_count[step] > 0 ? state->loss_sum[step] / (double)state->loss_count[step] : NAN;

@@ -21,6 +21,7 @@ typedef struct dmft__replica {
   const char *report;   /* [K+1]: 1 where the train loss is wanted */
   long train_loss_stride; /* point processes: every this many paths is drawn for the train loss */
   dmft__kernels_t kernels;
+  long long path_updates, path_checks; /* work counters of the engine (dmft_result_t) */
 } dmft__replica_t;
 
 typedef struct dmft__engine {

@@ -20,6 +20,7 @@ const char *dmft_version(void) { return DMFT_VERSION_STRING; }
 typedef struct {
   double *M, *Q, *train_loss, *test_loss, *test_metric, *C, *R;
   long rows_done;
+  long long path_updates, path_checks;
   int status;
 } group_output_t;
 
@@ -231,6 +232,8 @@ int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *u
     };
     long diverged_step = -1;
     out->status = dmft__replica_run(&replica, engine, &diverged_step, &shared_progress);
+    out->path_updates = replica.path_updates;
+    out->path_checks = replica.path_checks;
     if (replica.kernels.C) {
       const int read_status = read_group(problem, r, &replica.kernels, g, diverged_step, out);
       if (out->status == DMFT_OK) out->status = read_status;
@@ -248,6 +251,8 @@ int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *u
   for (int g = 0; g < n_groups; g++) {
     if (outputs[g].status != DMFT_OK && outputs[g].status != DMFT_EDIVERGED && status == DMFT_OK) status = outputs[g].status;
     if (outputs[g].rows_done < r->rows_done) r->rows_done = outputs[g].rows_done;
+    r->path_updates += outputs[g].path_updates;
+    r->path_checks += outputs[g].path_checks;
   }
   if (first_diverged_step >= 0) {
     r->diverged_at = (double)first_diverged_step * problem->dt;

@@ -34,6 +34,10 @@ typedef struct dmft_result {
   /* With problem->keep_group_values, each group's own values (else NULL):
    * group_M [groups][rows][k][kstar], group_Q [groups][rows][k][k], group losses [groups][rows]. */
   double *group_M, *group_Q, *group_train_loss, *group_test_loss;
+  /* Work of the sample side, summed over the groups, for regression checks that count work
+   * rather than time: the times a path's state was updated (a jump, or a train-loss draw) and
+   * the paths looked at without being updated (a march that tests every path at every step). */
+  long long path_updates, path_checks;
 } dmft_result_t;
 
 /* Called now and then from one thread with the fraction of the work done. */
