@@ -37,6 +37,7 @@ static const option_spec_t specs[] = {
     {"sparsity", KIND_NUMBER, "RHO", "bernoulli-gauss priors: probability in (0, 1] of a non-zero coordinate", ALL},
     {"parameter-paths", KIND_INTEGER, "N", "paths of a sampled parameter side (0: as many as --paths); fewer are cheaper, noisier", ALL},
     {"train-loss-paths", KIND_INTEGER, "N", "poisson/bernoulli: the train loss of a reported step averages the paths that jump there and about N others (0: every path; default 20000)", ALL},
+    {"response-paths", KIND_INTEGER, "N", "gauss/flow: the responses average the pathwise tangents of about N paths (0: every path; default 20000)", ALL},
     {"parameter-side", KIND_NAME, "NAME", "how the parameter side is solved: auto (exact when linear) | sampled", ALL},
     {"model-param", KIND_TEXT, "NAME=VALUE", "a parameter of the chosen components (repeatable; dmft list shows them)", ALL},
     {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)", ALL},
@@ -302,6 +303,7 @@ static int set_integer(cli_options_t *options, const char *name, long long value
   else if (strcmp(name, "paths") == 0) p->paths = (long)value;
   else if (strcmp(name, "parameter-paths") == 0) p->parameter_paths = (long)value;
   else if (strcmp(name, "train-loss-paths") == 0) p->train_loss_paths = (long)value;
+  else if (strcmp(name, "response-paths") == 0) p->response_paths = (long)value;
   else if (strcmp(name, "threads") == 0) p->threads = (int)value;
   else if (strcmp(name, "output-every") == 0) {
     if (value < 1) {

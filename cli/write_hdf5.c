@@ -81,9 +81,9 @@ static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_r
     s |= set_scalar(file, numbers[i].name, H5T_NATIVE_DOUBLE, &numbers[i].value);
   const long integers[] = {p->model.k, p->model.kstar, p->paths, r->groups, r->steps, r->rows_done,
                            dmft_problem_output_every(p), p->parameter_paths > 0 ? p->parameter_paths : p->paths,
-                           dmft_problem_train_loss_stride(p)};
+                           dmft_problem_train_loss_stride(p), p->response_paths > 0 ? p->response_paths : p->paths};
   const char *integer_names[] = {"k",    "kstar",        "paths",           "groups",           "steps",
-                                 "rows", "output_every", "parameter_paths", "train_loss_stride"};
+                                 "rows", "output_every", "parameter_paths", "train_loss_stride", "response_paths"};
   for (size_t i = 0; i < sizeof integers / sizeof integers[0]; i++)
     s |= set_scalar(file, integer_names[i], H5T_NATIVE_LONG, &integers[i]);
   const unsigned long long seed = p->seed;

@@ -29,6 +29,7 @@ typedef struct {
   dmft_rng_t *rngs;
   double *quasi_random; /* the paths' Sobol prefixes, or NULL */
   int shared_tangents;
+  long tangent_paths; /* paths 0..tangent_paths-1 carry tangents (the responses' sample) */
   double *covariance, *field, *kick_work, *block;
 } dense_state_t;
 
@@ -46,14 +47,14 @@ static double tangent_doubles(const dmft_problem_t *problem) {
 }
 
 static double dense_bytes(const dmft_problem_t *problem, long paths) {
+  const long with_tangents = dmft_problem_response_paths_of_group(problem, 0);
   const double variables = (double)dense_variables(problem);
   const double steps = (double)dmft_problem_steps(problem) + 1.0;
   const int k = problem->model.k;
   const double per_path = variables + steps * (k + k * k + 0.125) + problem->model.kstar + 1.0 + 5.0 +
-                          (problem->quasi_random ? DMFT_QUASI_RANDOM_DIMS : 0) +
-                          (shares_tangents(problem) ? 0.0 : tangent_doubles(problem));
-  return 8.0 * (variables * (variables + 1.0) / 2.0 + (double)paths * per_path +
-                (shares_tangents(problem) ? tangent_doubles(problem) : 0.0));
+                          (problem->quasi_random ? DMFT_QUASI_RANDOM_DIMS : 0);
+  const double tangent_copies = shares_tangents(problem) ? 1.0 : (double)(with_tangents < paths ? with_tangents : paths);
+  return 8.0 * (variables * (variables + 1.0) / 2.0 + (double)paths * per_path + tangent_copies * tangent_doubles(problem));
 }
 
 static void dense_destroy(void **opaque) {
@@ -87,7 +88,9 @@ static int dense_create(const dmft__replica_t *replica, void **opaque) {
   state->variables = dense_variables(problem);
   state->shared_tangents = shares_tangents(problem);
   const size_t variables = (size_t)state->variables;
-  const size_t tangent_copies = state->shared_tangents ? 1 : paths;
+  const long with_tangents = dmft_problem_response_paths_of_group(problem, replica->group);
+  state->tangent_paths = with_tangents < replica->paths ? with_tangents : replica->paths;
+  const size_t tangent_copies = state->shared_tangents ? 1 : (size_t)state->tangent_paths;
   state->factor = calloc(dmft__packed_row(state->variables), sizeof(double));
   state->innovations = malloc(sizeof(double) * paths * variables);
   state->kicks = calloc(paths * steps * (size_t)k, sizeof(double));
@@ -173,7 +176,9 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
     double *kicks = state->kicks + (size_t)p * steps * (size_t)w;
     double *kick_derivatives = state->kick_derivatives + (size_t)p * steps * kk;
     unsigned char *moved = state->moved + (size_t)p * steps;
-    double *tangents = state->tangents + (state->shared_tangents ? 0 : (size_t)p * dmft__packed_row((long)steps) * kk);
+    const int has_tangents = state->shared_tangents || p < state->tangent_paths;
+    double *tangents = has_tangents ? state->tangents + (state->shared_tangents ? 0 : (size_t)p * dmft__packed_row((long)steps) * kk)
+                                    : NULL;
     const double *wstar = state->wstar + (size_t)p * (size_t)ws;
     const double y = state->labels[p];
 
@@ -192,15 +197,22 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
     if (!moved[k]) continue;
     dmft__sample_kick(&problem->model, replica->h, state->field, y, dz, point_process, kick, kick_derivative,
                       state->kick_work);
-    if (!state->shared_tangents || p == 0)
+    if (has_tangents && (!state->shared_tangents || p == 0))
       advance_tangents(replica, state, tangents, kick_derivatives, moved, k);
 
     /* Steps where the path did not move hold zero kicks: summing them costs less than testing. */
     dmft__block_row_outer(w, k + 1, kick, kicks, dmft__block(kernels->Cl, k, 0, w));
-    dmft__block_row_axpy(w, k + 1, kick_derivative, tangents + dmft__packed_block(k, 0) * kk, dmft__block(kernels->Rl, k, 0, w));
+    if (has_tangents)
+      dmft__block_row_axpy(w, k + 1, kick_derivative, tangents + dmft__packed_block(k, 0) * kk, dmft__block(kernels->Rl, k, 0, w));
     dmft__block_gemm(w, 1, ws, 1.0, kick, 0, wstar, 1, kernels->wstar_moment + (size_t)k * (size_t)(w * ws));
   }
   if (replica->report[k]) kernels->train_loss[k] = loss_sum / (double)replica->paths;
+  if (!state->shared_tangents && state->tangent_paths < replica->paths) {
+    /* Rl is a mean over the tangent paths; normalize_row divides by all paths. */
+    const double scale = (double)replica->paths / (double)state->tangent_paths;
+    double *Rl = dmft__block(kernels->Rl, k, 0, w);
+    for (size_t i = 0; i < (size_t)(k + 1) * kk; i++) Rl[i] *= scale;
+  }
   dmft__replica_normalize_row(replica, k);
   return DMFT_OK;
 }

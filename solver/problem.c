@@ -42,6 +42,8 @@ void dmft_problem_set_defaults(dmft_problem_t *problem) {
       /* At the default --paths every path; beyond it the train loss stops being most of the
        * cost of a poisson solve (docs/observables.md). */
       .train_loss_paths = 20000,
+      /* The same for the dense engine's tangents, O(K^2) memory and O(K^3) work a path. */
+      .response_paths = 20000,
       .seed = 1,
       .threads = 0,
       .output_every = 0,
@@ -75,6 +77,14 @@ long dmft_problem_train_loss_stride(const dmft_problem_t *problem) {
   if (!problem->noise->is_point_process || problem->force_dense_engine) return 1;
   if (problem->train_loss_paths <= 0 || problem->train_loss_paths >= problem->paths) return 1;
   return (problem->paths + problem->train_loss_paths - 1) / problem->train_loss_paths;
+}
+
+long dmft_problem_response_paths_of_group(const dmft_problem_t *problem, int group) {
+  const int groups = dmft_problem_groups(problem);
+  const long paths = problem->paths / groups + (group < problem->paths % groups);
+  if (problem->response_paths <= 0 || problem->response_paths >= problem->paths) return paths;
+  const long wanted = problem->response_paths / groups + (group < problem->response_paths % groups);
+  return wanted < 1 ? 1 : wanted;
 }
 
 double dmft_problem_memory_bytes(const dmft_problem_t *problem) {
@@ -136,6 +146,8 @@ int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t mess
   if (problem->parameter_paths < 0 || (problem->parameter_paths > 0 && problem->parameter_paths < dmft_problem_groups(problem)))
     REJECT("--parameter-paths must be 0 (as many as --paths) or at least one per replica group, %d (got %ld)",
            dmft_problem_groups(problem), problem->parameter_paths);
+  if (problem->response_paths < 0)
+    REJECT("--response-paths must be 0 (every path) or an integer >= 1 (got %ld)", problem->response_paths);
   if (problem->train_loss_paths < 0)
     REJECT("--train-loss-paths must be 0 (every path) or an integer >= 1 (got %ld)", problem->train_loss_paths);
   if (!(problem->sparsity > 0 && problem->sparsity <= 1)) REJECT("--sparsity must be a number in (0, 1] (got %g)", problem->sparsity);

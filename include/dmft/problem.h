@@ -29,6 +29,9 @@ typedef struct dmft_problem {
   /* Point-process noise: at a reported step the train loss averages over the paths that jump
    * there and about this many others, a fixed subset by index (0: every path). */
   long train_loss_paths;
+  /* Dense engine (gauss, flow): the responses Rl average the pathwise tangents of about this
+   * many paths, the first of each group (0: every path); the fields use every path. */
+  long response_paths;
   double tmax;
   double dt;
   long paths;
@@ -54,6 +57,8 @@ long dmft_problem_output_every(const dmft_problem_t *problem);
 int dmft_problem_groups(const dmft_problem_t *problem);
 /* Every how many paths of a group one is drawn for the train loss (1: all of them). */
 long dmft_problem_train_loss_stride(const dmft_problem_t *problem);
+/* The paths of group `group` whose tangents give the dense engine's responses. */
+long dmft_problem_response_paths_of_group(const dmft_problem_t *problem, int group);
 /* Bytes the solver will hold at once (kernels of the groups running together, their paths,
  * the outputs). */
 double dmft_problem_memory_bytes(const dmft_problem_t *problem);
