@@ -106,6 +106,7 @@ static void test_bad_input_is_refused_and_loses_nothing(void) {
       {"--config bad.ini", "line 2"}, {"--threads -2", "--threads"},
       {"--regularizer l1 --parameter-paths 3", "--parameter-paths"}, {"--teacher-prior laplace", "--teacher-prior"},
       {"--sparsity 0", "--sparsity"}, {"--parameter-side exact", "--parameter-side"},
+      {"--train-loss-paths -1", "--train-loss-paths"}, {"--response-paths -3", "--response-paths"},
   };
   write_text("bad.ini", "[solve]\ngamma = lots\n");
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
