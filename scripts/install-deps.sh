@@ -6,6 +6,7 @@ packages=(
   libsundials-dev libgsl-dev libfftw3-dev libopenblas-dev liblapacke-dev
   libcunit1-dev libhdf5-dev libinih-dev gnuplot-nox
   python3-h5py  # the tests check that h5py reads our HDF5 files
+  python3-numpy time  # benchmarks/run.sh: the dense numpy peer, wall time and peak memory
 )
 as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
