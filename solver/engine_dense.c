@@ -88,8 +88,7 @@ static int dense_create(const dmft__replica_t *replica, void **opaque) {
   state->variables = dense_variables(problem);
   state->shared_tangents = shares_tangents(problem);
   const size_t variables = (size_t)state->variables;
-  const long with_tangents = dmft_problem_response_paths_of_group(problem, replica->group);
-  state->tangent_paths = with_tangents < replica->paths ? with_tangents : replica->paths;
+  state->tangent_paths = dmft_problem_response_paths_of_group(problem, replica->group);
   const size_t tangent_copies = state->shared_tangents ? 1 : (size_t)state->tangent_paths;
   state->factor = calloc(dmft__packed_row(state->variables), sizeof(double));
   state->innovations = malloc(sizeof(double) * paths * variables);

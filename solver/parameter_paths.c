@@ -26,7 +26,7 @@ static size_t tangent_doubles(long steps, int k) { return dmft__packed_row(steps
 
 long dmft__parameter_paths_of_group(const dmft_problem_t *problem, int group, int groups) {
   const long total = problem->parameter_paths > 0 ? problem->parameter_paths : problem->paths;
-  return total / groups + (group < total % groups);
+  return dmft_problem_group_share(total, groups, group);
 }
 
 double dmft__parameter_paths_bytes(const dmft_problem_t *problem, long paths) {

@@ -72,18 +72,20 @@ int dmft_problem_groups(const dmft_problem_t *problem) {
   return problem->paths < DMFT_MAX_GROUPS ? (int)problem->paths : DMFT_MAX_GROUPS;
 }
 
+long dmft_problem_group_share(long total, int groups, int group) { return total / groups + (group < total % groups); }
+
 long dmft_problem_train_loss_stride(const dmft_problem_t *problem) {
-  /* Only the sparse engine draws fields for the train loss; the dense one has every field. */
-  if (!problem->noise->is_point_process || problem->force_dense_engine) return 1;
+  /* Only the sparse engine draws fields for the train loss; the others have every field. */
+  if (dmft__engine_for(problem, problem->force_dense_engine) != &dmft__engine_sparse) return 1;
   if (problem->train_loss_paths <= 0 || problem->train_loss_paths >= problem->paths) return 1;
   return (problem->paths + problem->train_loss_paths - 1) / problem->train_loss_paths;
 }
 
 long dmft_problem_response_paths_of_group(const dmft_problem_t *problem, int group) {
   const int groups = dmft_problem_groups(problem);
-  const long paths = problem->paths / groups + (group < problem->paths % groups);
-  if (problem->response_paths <= 0 || problem->response_paths >= problem->paths) return paths;
-  const long wanted = problem->response_paths / groups + (group < problem->response_paths % groups);
+  if (problem->response_paths <= 0 || problem->response_paths >= problem->paths)
+    return dmft_problem_group_share(problem->paths, groups, group);
+  const long wanted = dmft_problem_group_share(problem->response_paths, groups, group);
   return wanted < 1 ? 1 : wanted;
 }
 

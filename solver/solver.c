@@ -224,7 +224,7 @@ int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *u
     dmft__replica_t replica = {
         .problem = problem,
         .group = g,
-        .paths = problem->paths / n_groups + (g < problem->paths % n_groups),
+        .paths = dmft_problem_group_share(problem->paths, n_groups, g),
         .steps = r->steps,
         .h = problem->eta / problem->kappa,
         .report = report,

@@ -160,20 +160,20 @@ static void fill_predictions(dmft_test_loss_t *rule, const double *Q, const doub
   }
 }
 
-double dmft_test_metric_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M) {
+/* The expectation of value(prediction, label) by the rule, for the factor of (Q, M). */
+static double expect_of_prediction(dmft_test_loss_t *rule, const double *Q, const double *M,
+                                   double (*value)(const dmft_model_t *model, double prediction, double label)) {
   fill_predictions(rule, Q, M);
   double total = 0.0;
   for (long p = 0; p < rule->points; p++)
-    total += rule->weights[p] * dmft_model_flip_averaged_test_metric_of_prediction(
-                                    rule->model, rule->predictions[p % rule->gaussian_points], rule->labels[p]);
+    total += rule->weights[p] * value(rule->model, rule->predictions[p % rule->gaussian_points], rule->labels[p]);
   return total;
 }
 
+double dmft_test_metric_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M) {
+  return expect_of_prediction(rule, Q, M, dmft_model_flip_averaged_test_metric_of_prediction);
+}
+
 double dmft_test_loss_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M) {
-  fill_predictions(rule, Q, M);
-  double total = 0.0;
-  for (long p = 0; p < rule->points; p++)
-    total += rule->weights[p] * dmft_model_flip_averaged_loss_of_prediction(rule->model, rule->predictions[p % rule->gaussian_points],
-                                                                            rule->labels[p]);
-  return total;
+  return expect_of_prediction(rule, Q, M, dmft_model_flip_averaged_loss_of_prediction);
 }

@@ -55,6 +55,9 @@ int dmft_problem_parameter_side_is_sampled(const dmft_problem_t *problem);
 long dmft_problem_steps(const dmft_problem_t *problem);
 long dmft_problem_output_every(const dmft_problem_t *problem);
 int dmft_problem_groups(const dmft_problem_t *problem);
+/* The part of `total` (paths) that group `group` of `groups` takes: the first total % groups
+ * groups take one more. */
+long dmft_problem_group_share(long total, int groups, int group);
 /* Every how many paths of a group one is drawn for the train loss (1: all of them). */
 long dmft_problem_train_loss_stride(const dmft_problem_t *problem);
 /* The paths of group `group` whose tangents give the dense engine's responses. */
