@@ -38,6 +38,39 @@ void dmft__psd_cholesky_back_solve(const double *L, long n, const double *g, dou
   }
 }
 
+void dmft__psd_cholesky_conditional_values(const double *L, long n, int count, const double *covariances, const double *g,
+                                           const double *z, double *values, double *work) {
+  double *residual = work + (size_t)n * (size_t)count;
+  for (int r = 0; r < count; r++) {
+    residual[r] = covariances[(size_t)n * (size_t)count + (size_t)r];
+    values[r] = 0.0;
+  }
+  for (long j = 0; j < n; j++) {
+    const double *row_j = L + dmft__packed_row(j);
+    double *x = work + (size_t)j * (size_t)count;
+    if (!(row_j[j] > 0.0)) {
+      for (int r = 0; r < count; r++) x[r] = 0.0;
+      continue;
+    }
+    for (int r = 0; r < count; r++) x[r] = covariances[(size_t)j * (size_t)count + (size_t)r];
+    for (long i = 0; i < j; i++) {
+      const double coefficient = row_j[i];
+      const double *x_i = work + (size_t)i * (size_t)count;
+      for (int r = 0; r < count; r++) x[r] -= coefficient * x_i[r];
+    }
+    const double inverse = 1.0 / row_j[j];
+    for (int r = 0; r < count; r++) {
+      x[r] *= inverse;
+      residual[r] -= x[r] * x[r];
+      values[r] += x[r] * g[j];
+    }
+  }
+  for (int r = 0; r < count; r++) {
+    const double variance = covariances[(size_t)n * (size_t)count + (size_t)r];
+    if (variance > 0.0 && residual[r] > DMFT_PSD_RELATIVE_TOLERANCE * variance) values[r] += sqrt(residual[r]) * z[r];
+  }
+}
+
 double dmft__psd_cholesky_row_dot(const double *L, long row, const double *g) {
   return dmft__dot(L + dmft__packed_row(row), g, row + 1);
 }

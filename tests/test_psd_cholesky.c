@@ -79,11 +79,47 @@ static void test_back_solve_inverts_the_covariance(void) {
   }
 }
 
+/* The batched conditional values against appending each new variable alone and reading its
+ * value: the same numbers up to the order of the sums (1e-12), on a rank-deficient factor so
+ * that degenerate earlier variables and a degenerate new one are both met. */
+static void test_conditional_values_match_appends(void) {
+  enum { N = 6, COUNT = 5 };
+  double B[N + COUNT][4], L[64], covariance[N + 1], covariances[(N + 1) * COUNT], g[N + 1], z[COUNT], values[COUNT];
+  double work[N * COUNT + COUNT];
+  dmft_rng_t rng;
+  dmft_rng_seed(&rng, 23, 0, 0, 0);
+  for (int i = 0; i < N + COUNT; i++)
+    for (int j = 0; j < 4; j++) B[i][j] = dmft_rng_normal(&rng);
+  for (int j = 0; j < 4; j++) B[N + COUNT - 1][j] = B[0][j] + B[1][j]; /* a new variable fixed by the past */
+  for (int i = 0; i < N; i++) {
+    for (int j = 0; j <= i; j++) covariance[j] = B[i][0] * B[j][0] + B[i][1] * B[j][1] + B[i][2] * B[j][2] + B[i][3] * B[j][3];
+    dmft__psd_cholesky_append(L, i, covariance);
+    g[i] = dmft_rng_normal(&rng);
+  }
+  for (int r = 0; r < COUNT; r++) {
+    z[r] = dmft_rng_normal(&rng);
+    const int v = N + r;
+    for (int j = 0; j < N; j++)
+      covariances[j * COUNT + r] = B[v][0] * B[j][0] + B[v][1] * B[j][1] + B[v][2] * B[j][2] + B[v][3] * B[j][3];
+    covariances[N * COUNT + r] = B[v][0] * B[v][0] + B[v][1] * B[v][1] + B[v][2] * B[v][2] + B[v][3] * B[v][3];
+  }
+  dmft__psd_cholesky_conditional_values(L, N, COUNT, covariances, g, z, values, work);
+  for (int r = 0; r < COUNT; r++) {
+    for (int j = 0; j <= N; j++) covariance[j] = covariances[j * COUNT + r];
+    double single[64];
+    memcpy(single, L, sizeof(double) * dmft__packed_row(N));
+    dmft__psd_cholesky_append(single, N, covariance);
+    g[N] = z[r];
+    DMFT_ASSERT_CLOSE("conditional value", values[r], dmft__psd_cholesky_row_dot(single, N, g), 1e-12);
+  }
+}
+
 int main(void) {
   CU_TestInfo tests[] = {{"full rank", test_full_rank},
                          {"rank deficient without jitter", test_rank_deficient_without_jitter},
                          {"zero variance variable", test_zero_variance_variable},
                          {"back solve inverts the covariance", test_back_solve_inverts_the_covariance},
+                         {"conditional values match appends", test_conditional_values_match_appends},
                          CU_TEST_INFO_NULL};
   return dmft_test_run("psd_cholesky", tests);
 }
