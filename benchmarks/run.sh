@@ -44,6 +44,12 @@ declare -A wall_of
 for dt in 0.05 0.025 0.0125 0.00625; do
   row "poisson, dt $dt" 100000 2 --dt "$dt"; wall_of[poisson_$dt]=$last_wall
 done
+every=1
+for dt in 0.025 0.0125 0.00625; do
+  row "poisson, dt $dt, 241 rows (--output-every $every)" 100000 2 --dt "$dt" --output-every "$every"
+  wall_of[rows241_$dt]=$last_wall
+  every=$((every * 2))
+done
 row "poisson, dt 0.025, 1 thread" 100000 1 --dt 0.025; wall_of[one_thread]=$last_wall
 row "poisson, dt 0.025, every path in the train loss" 100000 2 --dt 0.025 --train-loss-paths 0
 row "poisson, dt 0.0125" 1000000 2 --dt 0.0125
@@ -71,5 +77,6 @@ done
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "- halving dt (poisson, 1e5 paths): 0.025 -> 0.0125: $(ratio "${wall_of[poisson_0.0125]}" "${wall_of[poisson_0.025]}")x, 0.0125 -> 0.00625: $(ratio "${wall_of[poisson_0.00625]}" "${wall_of[poisson_0.0125]}")x"
+echo "- halving dt at the same 241 output rows: 0.025 -> 0.0125: $(ratio "${wall_of[rows241_0.0125]}" "${wall_of[rows241_0.025]}")x, 0.0125 -> 0.00625: $(ratio "${wall_of[rows241_0.00625]}" "${wall_of[rows241_0.0125]}")x"
 echo "- tmax 48 / tmax 6 (2e4 paths, dt 0.05): $(ratio "${wall_of[tmax_48]}" "${wall_of[tmax_6]}")x"
 echo "- 2 threads / 1 thread (poisson, 1e5 paths, dt 0.025): $(ratio "${wall_of[one_thread]}" "${wall_of[poisson_0.025]}")x faster"

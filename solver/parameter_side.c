@@ -43,7 +43,10 @@ static void advance_scalar(const dmft__parameter_side_t *side, dmft__kernels_t *
   /* R(k+1, j) = a R(k, j) - gamma sum_m Rl(k,m) R(m, j): R^T Rl over the packed rows 0..k (R's
    * unused diagonal is zero); the noise term of C(k+1, m) is (R Cl)(m); the memory term of
    * C(k+1, l) is (C Rl)(l), C restricted to 0..k being symmetric. Packed level-2 BLAS, one
-   * triangle read per product. */
+   * triangle read per product. Measured with one path per group at K = 1920 (the parameter side
+   * alone): these calls 15.2 s, fused hand loops reading R once 14.8 s, the same loops compiled
+   * for AVX2 13.6 s; every variant streams the triangles from memory at about 30 GB/s, so the
+   * arithmetic is not what limits it and the library calls stay. */
   const int n = (int)(k + 1);
   double *R_next = dmft__block(kernels->R, k + 1, 0, 1);
   double *noise = work, *memory = work + k + 2;
