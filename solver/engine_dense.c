@@ -1,13 +1,20 @@
 /* The dense engine, for noise without jumps (gauss, flow), and for point processes on request.
  *
  * Every path draws its field at every step from one Cholesky factor of the whole path
- * covariance (w*, w_0, ..., w_K) that the group grows by k rows a step, and keeps its pathwise
- * tangents T(k,m) = d xi_k / d f_m for all m <= k: O(K^2) memory and O(K^3) work per path,
- * which is why the paper calls the Poisson-driven DMFT the cheap one. Two savings that change
- * no number: steps where a path did not move (dz = 0, a point process run densely) are skipped
- * in the sums, and when every path has the same kick derivative (deterministic noise and a
- * constant Hessian, e.g. gradient flow on least squares) the tangents are computed once for
- * the group instead of once per path.
+ * covariance (w*, w_0, ..., w_K) that the group grows by k rows a step. The responses need, at
+ * step k, the row T(k, .) of the pathwise tangents T(k,m) = d xi_k / d f_m, O(K^3) work per
+ * path in all, which is why the paper calls the Poisson-driven DMFT the cheap one. T is the
+ * inverse of I + L with L(q,m) = R(q,m) D_m (D the kick derivatives), so its row k follows
+ * from T (I + L) = I by a sweep from m = k down to 0,
+ *     T(k,k) = I,   T(k,m) = -(sum_{m<q<=k} T(k,q) R(q,m)) D_m,
+ * which reads the group's R (in columns, cached) and the path's D only: a path keeps O(K)
+ * numbers instead of its whole O(K^2) tangent triangle. Measured (SME, 2e4 paths, dt 0.025),
+ * the forward recursion over the stored triangles was bound by memory (26 s, 600 MB); see
+ * docs/benchmarks.md for the sweep. Only the first --response-paths paths of a group compute
+ * tangents. Two savings that change no number: steps where a path did not move (dz = 0, a
+ * point process run densely) are skipped in the sums, and when every path has the same kick
+ * derivative (deterministic noise and a constant Hessian, e.g. gradient flow on least squares)
+ * the tangents are computed once for the group, by the forward recursion, and kept.
  *
  * A model whose gradient jumps (ReLU student) is refused before the solve: pathwise tangents
  * miss the jump, and integration by parts over a smooth path's covariance blows up
@@ -16,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dot.h"
 #include "psd_cholesky.h"
 #include "quasi_random.h"
 #include "replica.h"
@@ -24,7 +32,10 @@
 typedef struct {
   long variables; /* k* + (K+1) k */
   double *factor; /* packed, [variables] rows */
-  double *innovations, *kicks, *kick_derivatives, *tangents, *wstar, *labels;
+  double *innovations, *kicks, *kick_derivatives, *wstar, *labels;
+  double *tangents;      /* shared tangents only: the group's one triangle T */
+  double *R_columns;     /* otherwise: R(q, m) for q > m, column by column (R_column below) */
+  double *tangent_row;   /* [K+1] blocks: T(k, .) of the path at hand */
   unsigned char *moved;
   dmft_rng_t *rngs;
   double *quasi_random; /* the paths' Sobol prefixes, or NULL */
@@ -47,14 +58,19 @@ static double tangent_doubles(const dmft_problem_t *problem) {
 }
 
 static double dense_bytes(const dmft_problem_t *problem, long paths) {
-  const long with_tangents = dmft_problem_response_paths_of_group(problem, 0);
   const double variables = (double)dense_variables(problem);
   const double steps = (double)dmft_problem_steps(problem) + 1.0;
   const int k = problem->model.k;
   const double per_path = variables + steps * (k + k * k + 0.125) + problem->model.kstar + 1.0 + 5.0 +
                           (problem->quasi_random ? DMFT_QUASI_RANDOM_DIMS : 0);
-  const double tangent_copies = shares_tangents(problem) ? 1.0 : (double)(with_tangents < paths ? with_tangents : paths);
-  return 8.0 * (variables * (variables + 1.0) / 2.0 + (double)paths * per_path + tangent_copies * tangent_doubles(problem));
+  /* one triangle: the shared tangents, or R by columns */
+  return 8.0 * (variables * (variables + 1.0) / 2.0 + (double)paths * per_path + tangent_doubles(problem) + steps * k * k);
+}
+
+/* Block R(q, m), q > m, in the column layout: column m holds q = m+1..K. */
+static double *R_column(const dense_state_t *state, long steps, long m, int k) {
+  const size_t offset = (size_t)m * (size_t)steps - (size_t)(m * (m - 1) / 2);
+  return state->R_columns + offset * (size_t)(k * k);
 }
 
 static void dense_destroy(void **opaque) {
@@ -65,6 +81,8 @@ static void dense_destroy(void **opaque) {
   free(state->kicks);
   free(state->kick_derivatives);
   free(state->tangents);
+  free(state->R_columns);
+  free(state->tangent_row);
   free(state->wstar);
   free(state->labels);
   free(state->moved);
@@ -89,12 +107,14 @@ static int dense_create(const dmft__replica_t *replica, void **opaque) {
   state->shared_tangents = shares_tangents(problem);
   const size_t variables = (size_t)state->variables;
   state->tangent_paths = dmft_problem_response_paths_of_group(problem, replica->group);
-  const size_t tangent_copies = state->shared_tangents ? 1 : (size_t)state->tangent_paths;
+
   state->factor = calloc(dmft__packed_row(state->variables), sizeof(double));
   state->innovations = malloc(sizeof(double) * paths * variables);
   state->kicks = calloc(paths * steps * (size_t)k, sizeof(double));
   state->kick_derivatives = calloc(paths * steps * kk, sizeof(double));
-  state->tangents = malloc(sizeof(double) * tangent_copies * dmft__packed_row((long)steps) * kk);
+  if (state->shared_tangents) state->tangents = malloc(sizeof(double) * dmft__packed_row((long)steps) * kk);
+  else state->R_columns = malloc(sizeof(double) * dmft__packed_row((long)steps) * kk);
+  state->tangent_row = malloc(sizeof(double) * steps * kk);
   state->wstar = malloc(sizeof(double) * paths * (size_t)kstar);
   state->labels = malloc(sizeof(double) * paths);
   state->moved = calloc(paths * steps, 1);
@@ -103,7 +123,7 @@ static int dense_create(const dmft__replica_t *replica, void **opaque) {
   state->field = malloc(sizeof(double) * (size_t)k);
   state->kick_work = malloc(sizeof(double) * (size_t)dmft__sample_kick_work_size(k));
   state->block = malloc(sizeof(double) * kk);
-  if (!state->factor || !state->innovations || !state->kicks || !state->kick_derivatives || !state->tangents ||
+  if (!state->factor || !state->innovations || !state->kicks || !state->kick_derivatives || !(state->tangents || state->R_columns) || !state->tangent_row ||
       !state->wstar || !state->labels || !state->moved || !state->rngs || !state->covariance || !state->field ||
       !state->kick_work || !state->block)
     return DMFT_ENOMEM;
@@ -154,6 +174,44 @@ static void advance_tangents(const dmft__replica_t *replica, dense_state_t *stat
   }
 }
 
+/* Row k of one path's tangents into state->tangent_row by the sweep of the header, from the
+ * columns of R (rows <= k filled) and the path's kick derivatives. */
+static void tangent_row_by_sweep(const dmft__replica_t *replica, dense_state_t *state, const double *kick_derivatives,
+                                 const unsigned char *moved, long k) {
+  const int w = replica->kernels.k;
+  const size_t kk = (size_t)(w * w);
+  double *row = state->tangent_row;
+  memset(row + (size_t)k * kk, 0, sizeof(double) * kk);
+  for (int c = 0; c < w; c++) row[(size_t)k * kk + (size_t)(c * w + c)] = 1.0;
+  for (long m = k - 1; m >= 0; m--) {
+    double *block = row + (size_t)m * kk;
+    if (!moved[m]) {
+      memset(block, 0, sizeof(double) * kk);
+      continue;
+    }
+    const double *column = R_column(state, replica->steps, m, w); /* R(m+1.., m) */
+    if (w == 1) {
+      block[0] = -dmft__dot(column, row + m + 1, k - m) * kick_derivatives[m];
+      continue;
+    }
+    double *sum = state->block;
+    memset(sum, 0, sizeof(double) * kk);
+    for (long q = m + 1; q <= k; q++)
+      dmft__block_gemm(w, w, w, 1.0, row + (size_t)q * kk, 0, column + (size_t)(q - m - 1) * kk, 0, sum);
+    memset(block, 0, sizeof(double) * kk);
+    dmft__block_gemm(w, w, w, -1.0, sum, 0, kick_derivatives + (size_t)m * kk, 0, block);
+  }
+}
+
+/* Appends row k of R (blocks R(k, m), m < k) to the columns. */
+static void store_R_row(const dmft__replica_t *replica, dense_state_t *state, long k) {
+  const int w = replica->kernels.k;
+  const size_t kk = (size_t)(w * w);
+  for (long m = 0; m < k; m++)
+    memcpy(R_column(state, replica->steps, m, w) + (size_t)(k - m - 1) * kk, dmft__block(replica->kernels.R, k, m, w),
+           sizeof(double) * kk);
+}
+
 static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
   dense_state_t *state = opaque;
   const dmft_problem_t *problem = replica->problem;
@@ -167,6 +225,7 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
     dmft__field_covariance(kernels, k, c, NULL, k, state->covariance);
     dmft__psd_cholesky_append(state->factor, first_row + c, state->covariance);
   }
+  if (!state->shared_tangents) store_R_row(replica, state, k);
 
   double loss_sum = 0.0;
   for (long p = 0; p < replica->paths; p++) {
@@ -176,8 +235,6 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
     double *kick_derivatives = state->kick_derivatives + (size_t)p * steps * kk;
     unsigned char *moved = state->moved + (size_t)p * steps;
     const int has_tangents = state->shared_tangents || p < state->tangent_paths;
-    double *tangents = has_tangents ? state->tangents + (state->shared_tangents ? 0 : (size_t)p * dmft__packed_row((long)steps) * kk)
-                                    : NULL;
     const double *wstar = state->wstar + (size_t)p * (size_t)ws;
     const double y = state->labels[p];
 
@@ -196,13 +253,18 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
     if (!moved[k]) continue;
     dmft__sample_kick(&problem->model, replica->h, state->field, y, dz, point_process, kick, kick_derivative,
                       state->kick_work);
-    if (has_tangents && (!state->shared_tangents || p == 0))
-      advance_tangents(replica, state, tangents, kick_derivatives, moved, k);
+    const double *tangent_row = NULL;
+    if (state->shared_tangents) {
+      if (p == 0) advance_tangents(replica, state, state->tangents, kick_derivatives, moved, k);
+      tangent_row = state->tangents + dmft__packed_block(k, 0) * kk;
+    } else if (has_tangents) {
+      tangent_row_by_sweep(replica, state, kick_derivatives, moved, k);
+      tangent_row = state->tangent_row;
+    }
 
     /* Steps where the path did not move hold zero kicks: summing them costs less than testing. */
     dmft__block_row_outer(w, k + 1, kick, kicks, dmft__block(kernels->Cl, k, 0, w));
-    if (has_tangents)
-      dmft__block_row_axpy(w, k + 1, kick_derivative, tangents + dmft__packed_block(k, 0) * kk, dmft__block(kernels->Rl, k, 0, w));
+    if (tangent_row) dmft__block_row_axpy(w, k + 1, kick_derivative, tangent_row, dmft__block(kernels->Rl, k, 0, w));
     dmft__block_gemm(w, 1, ws, 1.0, kick, 0, wstar, 1, kernels->wstar_moment + (size_t)k * (size_t)(w * ws));
   }
   if (replica->report[k]) kernels->train_loss[k] = loss_sum / (double)replica->paths;

@@ -38,10 +38,12 @@ static void relu_with_flow(dmft_problem_t *p) {
 }
 static void bad_huber(dmft_problem_t *p) { p->model.loss_params[0] = 0; }
 static void bad_label_noise(dmft_problem_t *p) { p->model.label_noise = -1; }
+/* The dense engine keeps O(K) numbers a path (its tangents are swept, not stored): 10^7 paths
+ * at K = 4000 need far more than any machine here. */
 static void too_much_memory(dmft_problem_t *p) {
   p->noise = dmft_noise_find("gauss");
   p->tmax = 200;
-  p->paths = 1000000;
+  p->paths = 10000000;
 }
 static void bad_threads(dmft_problem_t *p) { p->threads = -3; }
 
