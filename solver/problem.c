@@ -42,7 +42,7 @@ void dmft_problem_set_defaults(dmft_problem_t *problem) {
       /* At the default --paths every path; beyond it the train loss stops being most of the
        * cost of a poisson solve (docs/observables.md). */
       .train_loss_paths = 20000,
-      /* The same for the dense engine's tangents, O(K^2) memory and O(K^3) work a path. */
+      /* The same for the dense engine's tangents, O(K^3) work a path. */
       .response_paths = 20000,
       .seed = 1,
       .threads = 0,
