@@ -93,5 +93,7 @@ unsigned dmft_rng_poisson(dmft_rng_t *rng, double mean) {
 
 long dmft_rng_geometric_failures(dmft_rng_t *rng, double p) {
   if (p >= 1.0) return 0;
-  return (long)floor(log(dmft_rng_uniform(rng)) / log1p(-p));
+  /* A tiny p gives counts beyond any long: saturate (the caller reads them as "never"). */
+  const double failures = floor(log(dmft_rng_uniform(rng)) / log1p(-p));
+  return failures < 4.6e18 ? (long)failures : 4611686018427387904L;
 }

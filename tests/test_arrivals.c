@@ -1,6 +1,9 @@
 /* Arrival times: the laws of the drivers (Poisson counts, one Bernoulli batch per step), their
  * order, and the common random numbers across a dt ladder that dmft converge relies on. */
+#include <unistd.h>
+
 #include "arrivals.h"
+#include "dmft/noise.h"
 #include "test_support.h"
 
 static void draw(const dmft_problem_t *p, long paths, dmft__arrivals_t *arrivals) {
@@ -90,10 +93,43 @@ static void test_same_arrivals_across_a_ladder(void) {
   dmft__arrivals_free(&b);
 }
 
+/* Rates and steps so small that the first arrival lies beyond any integer step: the step must
+ * saturate to "never" (it once overflowed to a negative step, and the loop never ended). The
+ * alarm turns a hang into a failure within seconds. */
+static void test_arrivals_far_beyond_the_grid_end_the_draw(void) {
+  const struct {
+    const char *noise;
+    double kappa, tmax, dt;
+  } cases[] = {{"poisson", 1e-17, 1.0, 0.05},   {"poisson", 1e-300, 1.0, 0.05}, {"bernoulli", 1e-17, 1.0, 0.05},
+               {"bernoulli", 1e-300, 1.0, 0.05}, {"poisson", 1.0, 1e-300, 1e-301}, {"bernoulli", 1.0, 1e-300, 1e-301}};
+  alarm(20);
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    dmft_problem_t p;
+    dmft_problem_set_defaults(&p);
+    p.noise = dmft_noise_find(cases[c].noise);
+    p.kappa = cases[c].kappa;
+    p.tmax = cases[c].tmax;
+    p.dt = cases[c].dt;
+    dmft__arrivals_t a;
+    draw(&p, 200, &a);
+    long total = 0;
+    for (long q = 0; q < 200; q++) total += arrivals_of(&a, q);
+    /* Expected count kappa * tmax * paths <= 2e-15, except the tiny-grid cases (rate 1, 10 steps
+     * of 1e-301): there the count is Poisson(2e-298) per path, zero in any run. */
+    CU_ASSERT_EQUAL(total, 0);
+    dmft__arrivals_free(&a);
+  }
+  alarm(0);
+  CU_ASSERT_EQUAL(dmft_noise_step_of_time(1e300, 1e-300), DMFT_NOISE_NEVER);
+  CU_ASSERT_EQUAL(dmft_noise_step_of_time(INFINITY, 1.0), DMFT_NOISE_NEVER);
+  CU_ASSERT_EQUAL(dmft_noise_step_of_time(2.5, 0.5), 5);
+}
+
 int main(void) {
   CU_TestInfo tests[] = {{"poisson counts", test_poisson_counts},
                          {"bernoulli batches", test_bernoulli_batches},
                          {"same arrivals across a ladder", test_same_arrivals_across_a_ladder},
+                         {"arrivals far beyond the grid end the draw", test_arrivals_far_beyond_the_grid_end_the_draw},
                          CU_TEST_INFO_NULL};
   return dmft_test_run("arrivals", tests);
 }

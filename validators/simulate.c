@@ -58,9 +58,26 @@ dmft_algorithm_t dmft_algorithm_for_noise(const dmft_noise_type_t *noise) {
   return DMFT_SIMULATE_SGD;
 }
 
+/* d = n / gamma, computed in doubles and clamped before rounding: a hostile --gamma must give a
+ * size the checks can refuse, not an integer overflow. */
+#define MAX_DIMENSION 1e9
+/* Beyond this a simulation takes days; it is refused rather than started. */
+#define MAX_SIMULATION_STEPS 1e9
 static long dimension_of(const dmft_problem_t *problem, long n) {
-  const long d = lround((double)n / problem->gamma);
-  return d > 0 ? d : 1;
+  const double d = (double)n / problem->gamma;
+  return d < 1.0 ? 1 : d > MAX_DIMENSION ? (long)MAX_DIMENSION : lround(d);
+}
+
+/* round(kappa n^alpha) samples a step for SGD, clamped to 1..n; the whole set otherwise. */
+static long batch_of(const dmft_problem_t *problem, const dmft_simulation_options_t *options) {
+  if (options->algorithm != DMFT_SIMULATE_SGD) return options->n;
+  const double batch = problem->kappa * pow((double)options->n, options->alpha);
+  return batch < 1.0 ? 1 : batch > (double)options->n ? options->n : lround(batch);
+}
+
+static double step_time_of(const dmft_problem_t *problem, const dmft_simulation_options_t *options) {
+  return options->algorithm == DMFT_SIMULATE_SGD ? (double)batch_of(problem, options) / (problem->kappa * (double)options->n)
+                                                 : problem->dt;
 }
 
 static long output_rows(const dmft_problem_t *problem) {
@@ -329,6 +346,18 @@ int dmft_simulation_check(const dmft_problem_t *problem, const dmft_simulation_o
     snprintf(message, size, "--max-mem must be a number of GiB > 0 (got %g)", options->max_mem / 1073741824.0);
     return DMFT_EINVAL;
   }
+  const double d = (double)options->n / problem->gamma;
+  if (!(d >= 1.0 && d <= MAX_DIMENSION)) {
+    snprintf(message, size, "--gamma: the simulation's dimension d = n / gamma must be from 1 to %.0e (got %.3g for n %ld)",
+             MAX_DIMENSION, d, options->n);
+    return DMFT_EINVAL;
+  }
+  const double steps = problem->tmax / step_time_of(problem, options);
+  if (!(steps <= MAX_SIMULATION_STEPS)) {
+    snprintf(message, size, "--kappa: the simulation would take %.3g steps up to --tmax, more than %.0e; lower --kappa, "
+             "--tmax or --n, or raise --alpha", steps, MAX_SIMULATION_STEPS);
+    return DMFT_EINVAL;
+  }
   const double needed = dmft_simulation_bytes(problem, options);
   const double machine = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE);
   const double limit = options->max_mem > 0 ? options->max_mem : 0.85 * machine;
@@ -380,10 +409,8 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
   const int k = problem->model.k, kstar = problem->model.kstar;
   simulation_t s = {.problem = problem, .algorithm = options->algorithm, .n = options->n,
                     .d = dimension_of(problem, options->n), .k = k, .kstar = kstar};
-  s.batch = options->algorithm == DMFT_SIMULATE_SGD ? lround(problem->kappa * pow((double)s.n, options->alpha)) : s.n;
-  if (s.batch < 1) s.batch = 1;
-  if (s.batch > s.n) s.batch = s.n;
-  s.step_time = options->algorithm == DMFT_SIMULATE_SGD ? (double)s.batch / (problem->kappa * (double)s.n) : problem->dt;
+  s.batch = batch_of(problem, options);
+  s.step_time = step_time_of(problem, options);
   out->algorithm = options->algorithm;
   out->n = s.n, out->d = s.d, out->batch = s.batch, out->step_time = s.step_time;
   const long rows = r ? r->rows : 0;

@@ -39,4 +39,10 @@ size_t dmft_noise_count(void);
 const dmft_noise_type_t *dmft_noise_at(size_t index);
 const dmft_noise_type_t *dmft_noise_find(const char *name); /* NULL if unknown */
 
+/* The step of length dt that holds `time` >= 0, saturated at DMFT_NOISE_NEVER: an arrival far
+ * beyond any grid (a tiny rate, a tiny dt) must read as "after the last step", never as an
+ * integer overflow that wraps to a step before it. */
+#define DMFT_NOISE_NEVER (1L << 62)
+long dmft_noise_step_of_time(double time, double dt);
+
 #endif

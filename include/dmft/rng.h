@@ -33,7 +33,8 @@ double dmft_rng_normal(dmft_rng_t *rng);      /* standard normal */
 double dmft_rng_exponential(dmft_rng_t *rng); /* rate 1 */
 /* Poisson(mean) by inversion; restricted to mean <= 30 (the CLI keeps kappa*dt far below). */
 unsigned dmft_rng_poisson(dmft_rng_t *rng, double mean);
-/* Number of failures before the first success of a Bernoulli(p) sequence, p in (0, 1]. */
+/* Number of failures before the first success of a Bernoulli(p) sequence, p in (0, 1],
+ * saturated at 2^62 (a tiny p). */
 long dmft_rng_geometric_failures(dmft_rng_t *rng, double p);
 
 #endif

@@ -10,8 +10,11 @@ static double bernoulli_increment(dmft_rng_t *rng, double rate, double dt) {
 
 /* A batch is drawn at the start of each step: arrivals sit on the grid, one per step at most. */
 static double bernoulli_next_arrival(dmft_rng_t *rng, double rate, double dt, double after, long *step) {
-  const long current = after < 0 ? -1 : lround(after / dt);
-  *step = current + 1 + dmft_rng_geometric_failures(rng, rate * dt);
+  const long current = after < 0 ? -1 : dmft_noise_step_of_time(after + 0.5 * dt, dt);
+  const long failures = dmft_rng_geometric_failures(rng, rate * dt);
+  /* Both terms are at most DMFT_NOISE_NEVER = 2^62, so the sum cannot overflow a long. */
+  *step = current + 1 + failures;
+  if (*step > DMFT_NOISE_NEVER) *step = DMFT_NOISE_NEVER;
   return (double)*step * dt;
 }
 

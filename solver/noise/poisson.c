@@ -1,7 +1,5 @@
 /* SGD in the paper's limit: each sample is drawn at the times of a Poisson process of rate
  * kappabar, so a step of length dt holds Poisson(kappabar dt) jumps. */
-#include <math.h>
-
 #include "dmft/noise.h"
 
 static double poisson_increment(dmft_rng_t *rng, double rate, double dt) {
@@ -10,7 +8,7 @@ static double poisson_increment(dmft_rng_t *rng, double rate, double dt) {
 
 static double poisson_next_arrival(dmft_rng_t *rng, double rate, double dt, double after, long *step) {
   const double time = (after > 0 ? after : 0.0) + dmft_rng_exponential(rng) / rate;
-  *step = (long)floor(time / dt);
+  *step = dmft_noise_step_of_time(time, dt);
   return time;
 }
 
