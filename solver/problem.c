@@ -89,7 +89,9 @@ long dmft_problem_response_paths_of_group(const dmft_problem_t *problem, int gro
   return wanted < 1 ? 1 : wanted;
 }
 
-double dmft_problem_memory_bytes(const dmft_problem_t *problem) {
+/* The memory of a solve in two parts: what grows with the paths, and what grows with the steps
+ * (the groups' two-time kernels, an engine's per-group state, the output rows). */
+static void memory_parts(const dmft_problem_t *problem, double *with_paths, double *with_steps) {
   const int groups = dmft_problem_groups(problem);
   const int threads = problem->threads > 0 ? problem->threads : omp_get_max_threads();
   const int concurrent = threads < groups ? threads : groups;
@@ -99,12 +101,19 @@ double dmft_problem_memory_bytes(const dmft_problem_t *problem) {
   const int k = problem->model.k;
   const long paths_per_group = (problem->paths + groups - 1) / groups;
   const dmft__engine_t *engine = dmft__engine_for(problem, problem->force_dense_engine);
-  const double per_group = dmft__kernels_bytes(k, problem->model.kstar, steps) + engine->bytes(problem, paths_per_group) +
-                           (dmft_problem_parameter_side_is_sampled(problem)
-                                ? dmft__parameter_paths_bytes(problem, dmft__parameter_paths_of_group(problem, 0, groups))
-                                : 0.0);
-  const double outputs = 8.0 * rows * rows * k * k * (2.0 * groups + 4.0);
-  return concurrent * per_group + outputs;
+  const double fixed = engine->bytes(problem, 0);
+  *with_paths = concurrent * (engine->bytes(problem, paths_per_group) - fixed +
+                              (dmft_problem_parameter_side_is_sampled(problem)
+                                   ? dmft__parameter_paths_bytes(problem, dmft__parameter_paths_of_group(problem, 0, groups))
+                                   : 0.0));
+  *with_steps = concurrent * (dmft__kernels_bytes(k, problem->model.kstar, steps) + fixed) +
+                8.0 * rows * rows * k * k * (2.0 * groups + 4.0);
+}
+
+double dmft_problem_memory_bytes(const dmft_problem_t *problem) {
+  double with_paths, with_steps;
+  memory_parts(problem, &with_paths, &with_steps);
+  return with_paths + with_steps;
 }
 
 static double machine_bytes(void) {
@@ -118,7 +127,7 @@ static double machine_bytes(void) {
     return DMFT_EINVAL;                              \
   } while (0)
 
-int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t message_size) {
+int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size_t message_size) {
   const dmft_model_t *model = &problem->model;
   if (model->k < 1 || model->k > DMFT_MAX_WIDTH)
     REJECT("--k must be an integer from 1 to %d (got %d)", DMFT_MAX_WIDTH, model->k);
@@ -175,10 +184,26 @@ int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t mess
     REJECT("--activation %s has a gradient that jumps, which --noise %s does not support: use --noise poisson or "
            "bernoulli, or a smooth activation (tanh, erf)",
            model->activation->name, problem->noise->name);
-  const double needed = dmft_problem_memory_bytes(problem), available = machine_bytes();
-  if (available > 0 && needed > 0.85 * available)
-    REJECT("--paths: this run needs about %.1f GiB, more than the %.1f GiB this machine can give; lower --paths or "
-           "--tmax, or raise --dt or --output-every",
-           needed / 1073741824.0, 0.85 * available / 1073741824.0);
-  return DMFT_OK;
+  const double field_variance = problem->theta0_var + problem->init_overlap * problem->init_overlap * problem->teacher_var;
+  return dmft_model_check_fields(model, sqrt(field_variance), sqrt(problem->teacher_var), message, message_size);
+}
+
+/* The message names what to change: the option whose part of the memory is the larger. */
+static int check_memory(const dmft_problem_t *problem, char *message, size_t message_size) {
+  double with_paths, with_steps;
+  memory_parts(problem, &with_paths, &with_steps);
+  const double available = 0.85 * machine_bytes(), gib = 1073741824.0;
+  if (available <= 0 || with_paths + with_steps <= available) return DMFT_OK;
+  if (with_paths >= with_steps)
+    REJECT("--paths: this run needs about %.1f GiB (%.1f GiB for the paths), more than the %.1f GiB this machine can give; "
+           "lower --paths (or --parameter-paths)",
+           (with_paths + with_steps) / gib, with_paths / gib, available / gib);
+  REJECT("--dt: this run needs about %.1f GiB (%.1f GiB for the two-time kernels of %ld steps), more than the %.1f GiB "
+         "this machine can give; raise --dt or --output-every, or lower --tmax or --k",
+         (with_paths + with_steps) / gib, with_steps / gib, dmft_problem_steps(problem), available / gib);
+}
+
+int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t message_size) {
+  const int status = dmft_problem_check_inputs(problem, message, message_size);
+  return status != DMFT_OK ? status : check_memory(problem, message, message_size);
 }

@@ -268,6 +268,8 @@ int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *u
     REDUCE_FIELD(C, rows * rows * kk);
     REDUCE_FIELD(R, rows * rows * kk);
     if (problem->keep_group_values && keep_groups(r, outputs, n_groups) != DMFT_OK) status = DMFT_ENOMEM;
+    if (status == DMFT_OK || status == DMFT_EDIVERGED)
+      if (dmft_result_cut_at_non_finite(r, 1)) status = DMFT_EDIVERGED;
   }
   for (int g = 0; g < n_groups; g++) group_output_free(&outputs[g]);
   free(outputs);
@@ -278,4 +280,43 @@ int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *u
   }
   *result = r;
   return status;
+}
+
+static int all_finite(const double *values, size_t count) {
+  for (size_t i = 0; i < count; i++)
+    if (!isfinite(values[i])) return 0;
+  return 1;
+}
+
+long dmft_result_first_non_finite_row(const dmft_result_t *r, int with_kernels) {
+  const size_t kk = (size_t)(r->k * r->k), kks = (size_t)(r->k * r->kstar);
+  for (long i = 0; i < r->rows_done; i++) {
+    const size_t row = (size_t)i;
+    int finite = all_finite(r->M + row * kks, kks) && all_finite(r->M_se + row * kks, kks) &&
+                 all_finite(r->Q + row * kk, kk) && all_finite(r->Q_se + row * kk, kk) && isfinite(r->train_loss[i]) &&
+                 isfinite(r->train_loss_se[i]) && isfinite(r->test_loss[i]) && isfinite(r->test_loss_se[i]);
+    if (r->test_metric) finite = finite && isfinite(r->test_metric[i]) && isfinite(r->test_metric_se[i]);
+    /* C(t_i, t_j) for j <= i: the part of the kernel row i adds. */
+    const size_t planned = (size_t)r->rows;
+    for (size_t j = 0; with_kernels && finite && j <= row; j++)
+      finite = all_finite(r->C + (row * planned + j) * kk, kk) && all_finite(r->C_se + (row * planned + j) * kk, kk);
+    if (!finite) return i;
+  }
+  return r->rows_done;
+}
+
+int dmft_result_cut_at_non_finite(dmft_result_t *r, int with_kernels) {
+  const long row = dmft_result_first_non_finite_row(r, with_kernels);
+  if (row >= r->rows_done) return 0;
+  r->rows_done = row;
+  if (r->diverged_at < 0 || r->t[row] < r->diverged_at) {
+    r->diverged_at = r->t[row];
+    r->divergence = "a value or its standard error is too large for a double (are the scales, such as --label-noise, "
+                    "--theta0-var or --teacher-var, meant to be that large?)";
+  }
+  return 1;
+}
+
+const char *dmft_result_divergence_reason(const dmft_result_t *r) {
+  return r->divergence ? r->divergence : "the dynamics diverged: values stopped being finite or exploded";
 }

@@ -13,7 +13,7 @@ static void test_linear_model_matches_its_closed_form(void) {
   p.eta = 0.7, p.kappa = 1.0, p.gamma = 4.0, p.ridge = 0.2, p.model.label_noise = 0.4, p.tmax = 1.0, p.dt = 0.05;
   dmft_result_t *r = NULL;
   char message[256];
-  CU_ASSERT_EQUAL_FATAL(dmft_online_solve(&p, &r, message, sizeof message), DMFT_OK);
+  CU_ASSERT_EQUAL_FATAL(dmft_online_solve(&p, NULL, NULL, &r, message, sizeof message), DMFT_OK);
   const double h = 0.7, c = 0.7 * 0.2 / 4.0, tv = 1.0, s2 = 0.16;
   double M = 0.0, Q = 0.25, tau = 0.0;
   const double step = 4.0 / 20000;
@@ -51,7 +51,7 @@ static double test_loss_gap(double gamma, double *se) {
   p.eta = 0.5, p.gamma = gamma, p.tmax = 2.0 / gamma, p.dt = p.tmax / 40, p.paths = (long)(40000 * gamma);
   dmft_result_t *online = NULL, *dmft = NULL;
   char message[256];
-  CU_ASSERT_EQUAL(dmft_online_solve(&p, &online, message, sizeof message), DMFT_OK);
+  CU_ASSERT_EQUAL(dmft_online_solve(&p, NULL, NULL, &online, message, sizeof message), DMFT_OK);
   CU_ASSERT_EQUAL(dmft_solve(&p, NULL, NULL, &dmft), DMFT_OK);
   const long last = dmft->rows_done - 1;
   const double gap = dmft->test_loss[last] - online->test_loss[last];

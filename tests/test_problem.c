@@ -45,6 +45,13 @@ static void too_much_memory(dmft_problem_t *p) {
   p->tmax = 200;
   p->paths = 10000000;
 }
+/* 2e5 steps of two-time kernels (hundreds of GiB) at 16 paths: the steps, not the paths, are
+ * the cause, and the message must say so. */
+static void too_many_steps_for_memory(dmft_problem_t *p) {
+  p->paths = 16;
+  p->tmax = 100.0;
+  p->dt = 0.0005;
+}
 static void bad_threads(dmft_problem_t *p) { p->threads = -3; }
 
 static void test_each_bad_value_names_its_option(void) {
@@ -57,7 +64,7 @@ static void test_each_bad_value_names_its_option(void) {
       {bad_teacher_var, "--teacher-var"}, {bad_k, "--k "}, {bad_kstar, "--kstar"}, {bad_flip, "--flip-prob"},
       {flip_without_sign, "--flip-prob"}, {logistic_without_sign, "--loss"}, {overlap_needs_equal_widths, "--init-overlap"},
       {bernoulli_rate, "--noise"}, {relu_with_flow, "--activation"}, {bad_huber, "--huber-delta"},
-      {bad_label_noise, "--label-noise"}, {too_much_memory, "--paths"}, {bad_threads, "--threads"},
+      {bad_label_noise, "--label-noise"}, {too_much_memory, "--paths"}, {too_many_steps_for_memory, "--dt: "}, {bad_threads, "--threads"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     dmft_problem_t p;

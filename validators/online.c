@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
+#include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
 #include "dmft/test_loss.h"
@@ -25,7 +26,15 @@ typedef struct {
   double *field_drift;    /* E[xi grad^T], k x k */
   double *noise;          /* E[grad grad^T], k x k */
   double *gradient, *Q, *M;
+  double explosion; /* a diagonal entry of Q beyond this is a divergence */
 } online_t;
+
+/* Beyond this factor over the starting scale the norm has exploded (as in the DMFT solver). */
+#define ONLINE_EXPLOSION_FACTOR 1e8
+/* Systems larger than this (k = k* = 5 and up) are stepped by Adams with fixed-point iterations:
+ * BDF's dense Jacobian costs one right-hand side per unknown, each a 65536-point expectation, and
+ * made k = 16 take minutes a step. */
+#define ONLINE_BDF_MAX_UNKNOWNS 40
 
 /* Adds weight * (the three moments) at one quadrature point, averaging a sign teacher's flips. */
 static void moments(const double *xi, const double *wstar, double eps, double weight, void *user) {
@@ -70,7 +79,19 @@ static int right_hand_side(sunrealtype tau, N_Vector y, N_Vector dy, void *user)
   return 0;
 }
 
-int dmft_online_solve(const dmft_problem_t *problem, dmft_result_t **result, char *message, size_t size) {
+/* Zero where the largest diagonal entry of Q reaches the explosion level: CVODE stops there. */
+static int explosion_root(sunrealtype tau, N_Vector y, sunrealtype *g, void *user) {
+  (void)tau;
+  const online_t *o = user;
+  const double *state = N_VGetArrayPointer(y);
+  double largest = 0.0;
+  for (int a = 0; a < o->k; a++) largest = fmax(largest, fabs(state[o->k * o->kstar + a * o->k + a]));
+  g[0] = isfinite(largest) ? o->explosion - largest : -1.0;
+  return 0;
+}
+
+int dmft_online_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result,
+                      char *message, size_t size) {
   *result = NULL;
   if (!problem->model.regularizer->is_zero) {
     /* With rho the drift of Q needs E[theta rho'(theta)], not a function of M and Q: the
@@ -94,17 +115,23 @@ int dmft_online_solve(const dmft_problem_t *problem, dmft_result_t **result, cha
   N_Vector y = NULL;
   SUNMatrix matrix = NULL;
   SUNLinearSolver solver = NULL;
+  SUNNonlinearSolver fixed_point = NULL;
   void *cvode = NULL;
+  const int use_bdf = km + kq <= ONLINE_BDF_MAX_UNKNOWNS;
   int status = DMFT_ENOMEM;
   if (!o.teacher_drift || !o.field_drift || !o.noise || !o.gradient || !o.Q || !o.M || !r ||
       dmft_test_loss_create(&problem->model, problem->teacher_var, problem->seed, 0, &o.rule) != DMFT_OK)
     goto done;
   if (SUNContext_Create(NULL, &context) != 0) goto done;
   y = N_VNew_Serial(km + kq, context);
-  matrix = SUNDenseMatrix(km + kq, km + kq, context);
-  solver = SUNLinSol_Dense(y, matrix, context);
-  cvode = CVodeCreate(CV_BDF, context);
-  if (!y || !matrix || !solver || !cvode) goto done;
+  if (use_bdf) {
+    matrix = y ? SUNDenseMatrix(km + kq, km + kq, context) : NULL;
+    solver = matrix ? SUNLinSol_Dense(y, matrix, context) : NULL;
+  } else {
+    fixed_point = y ? SUNNonlinSol_FixedPoint(y, 0, context) : NULL;
+  }
+  cvode = CVodeCreate(use_bdf ? CV_BDF : CV_ADAMS, context);
+  if (!y || (use_bdf ? !solver : !fixed_point) || !cvode) goto done;
   /* Initial overlaps as the solver takes them: theta_0 = m0 theta* + sqrt(v0) g. */
   double *state = N_VGetArrayPointer(y);
   memset(state, 0, sizeof(double) * (size_t)(km + kq));
@@ -112,10 +139,13 @@ int dmft_online_solve(const dmft_problem_t *problem, dmft_result_t **result, cha
     if (a < kstar) state[a * kstar + a] = problem->init_overlap * problem->teacher_var;
     state[km + a * k + a] = problem->theta0_var + problem->init_overlap * problem->init_overlap * problem->teacher_var;
   }
+  o.explosion = ONLINE_EXPLOSION_FACTOR * (1.0 + problem->theta0_var + problem->teacher_var * (1.0 + problem->init_overlap *
+                                                                                                  problem->init_overlap));
   status = DMFT_EINVAL;
   if (CVodeInit(cvode, right_hand_side, 0.0, y) != CV_SUCCESS || CVodeSStolerances(cvode, 1e-9, 1e-11) != CV_SUCCESS ||
-      CVodeSetUserData(cvode, &o) != CV_SUCCESS || CVodeSetLinearSolver(cvode, solver, matrix) != CV_SUCCESS ||
-      CVodeSetMaxNumSteps(cvode, 100000) != CV_SUCCESS) {
+      CVodeSetUserData(cvode, &o) != CV_SUCCESS ||
+      (use_bdf ? CVodeSetLinearSolver(cvode, solver, matrix) : CVodeSetNonlinearSolver(cvode, fixed_point)) != CV_SUCCESS ||
+      CVodeRootInit(cvode, 1, explosion_root) != CV_SUCCESS || CVodeSetMaxNumSteps(cvode, 100000) != CV_SUCCESS) {
     snprintf(message, size, "CVODE could not be set up");
     goto done;
   }
@@ -123,7 +153,15 @@ int dmft_online_solve(const dmft_problem_t *problem, dmft_result_t **result, cha
   for (long row = 0; row < r->rows; row++) {
     const double tau = scale * r->t[row];
     sunrealtype reached = 0.0;
-    if (row > 0 && CVode(cvode, tau, y, &reached, CV_NORMAL) < 0) {
+    const int step = row > 0 ? CVode(cvode, tau, y, &reached, CV_NORMAL) : CV_SUCCESS;
+    if (step == CV_ROOT_RETURN) {
+      snprintf(message, size, "the online equations diverged at t = %g (tau = %g): the norm Q grew %g times beyond its "
+               "scale", reached / scale, reached, ONLINE_EXPLOSION_FACTOR);
+      r->diverged_at = reached / scale;
+      status = DMFT_EDIVERGED;
+      break;
+    }
+    if (step < 0) {
       snprintf(message, size, "CVODE failed at t = %g (tau = %g): the online equations diverged or are too stiff", r->t[row],
                tau);
       r->diverged_at = r->t[row];
@@ -135,12 +173,14 @@ int dmft_online_solve(const dmft_problem_t *problem, dmft_result_t **result, cha
     /* One pass: every sample is fresh, so the train loss is the test loss. */
     r->test_loss[row] = r->train_loss[row] = dmft_test_loss_evaluate(o.rule, r->Q + row * kq, r->M + row * km);
     r->rows_done = row + 1;
+    if (progress) progress((double)(row + 1) / (double)r->rows, user);
   }
   if (status != DMFT_EDIVERGED) status = DMFT_OK;
 done:
   if (status == DMFT_ENOMEM) snprintf(message, size, "out of memory");
   CVodeFree(&cvode);
   SUNLinSolFree(solver);
+  SUNNonlinSolFree(fixed_point);
   SUNMatDestroy(matrix);
   N_VDestroy(y);
   SUNContext_Free(&context);

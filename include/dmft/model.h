@@ -119,6 +119,12 @@ int dmft_model_set_param(dmft_model_t *model, const char *name, double value, ch
 /* The value of parameter `name` of a chosen component; 0 with *found = 0 if none declares it. */
 double dmft_model_param(const dmft_model_t *model, const char *name, int *found);
 
+/* Whether every function of the chosen components is finite, at the model's own parameters,
+ * over +-8 standard deviations of the fields (student fields of standard deviation field_sd,
+ * teacher fields of teacher_sd) and labels with noise up to 4 standard deviations. DMFT_OK, or
+ * DMFT_EINVAL with a one-line message naming the component and the point. */
+int dmft_model_check_fields(const dmft_model_t *model, double field_sd, double teacher_sd, char *message, size_t size);
+
 /* The label of a sample with teacher pre-activations wstar (k*), standard normal eps and a
  * uniform flip_uniform in (0,1) (used by the sign teacher's label flips). */
 double dmft_model_label(const dmft_model_t *model, const double *wstar, double eps, double flip_uniform);

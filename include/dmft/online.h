@@ -18,9 +18,11 @@
 #include "dmft/solver.h"
 
 /* On the problem's output grid in t (tau = kappa gamma t); one group, zero standard errors,
- * train loss = test loss. DMFT_EDIVERGED keeps the rows reached; DMFT_EINVAL with a message for a
+ * train loss = test loss; `progress` (or NULL) hears the fraction of rows done. DMFT_EDIVERGED
+ * keeps the rows reached (a norm Q 1e8 times its scale is a divergence, found as a root); DMFT_EINVAL with a message for a
  * regularizer beyond ridge (the equations for M and Q do not close then). Priors enter through
  * their second moments only. */
-int dmft_online_solve(const dmft_problem_t *problem, dmft_result_t **result, char *message, size_t size);
+int dmft_online_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result,
+                      char *message, size_t size);
 
 #endif

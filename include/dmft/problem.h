@@ -65,7 +65,11 @@ long dmft_problem_response_paths_of_group(const dmft_problem_t *problem, int gro
 /* Bytes the solver will hold at once (kernels of the groups running together, their paths,
  * the outputs). */
 double dmft_problem_memory_bytes(const dmft_problem_t *problem);
-/* DMFT_OK, or DMFT_EINVAL with a one-line message naming the option and what is accepted. */
+/* DMFT_OK, or DMFT_EINVAL with a one-line message naming the option and what is accepted:
+ * every value, and whether the solver's memory fits this machine. */
 int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t message_size);
+/* The same without the solver's memory, for what does not run the solver (a finite-n
+ * simulation, the online limit). */
+int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size_t message_size);
 
 #endif

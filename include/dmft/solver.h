@@ -19,6 +19,7 @@ typedef struct dmft_result {
   long rows;         /* output rows planned */
   long rows_done;    /* rows computed (fewer than rows after a divergence) */
   double diverged_at; /* time of the divergence, or -1 */
+  const char *divergence; /* what was seen there (a static phrase), or NULL */
   long *step;        /* [rows] time step of each output row */
   double *t;         /* [rows] */
   /* Means over the replica groups and their standard errors (sd / sqrt(groups)). */
@@ -49,5 +50,15 @@ int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *u
  * uses them), for code that fills the same layout, like the finite-n simulator. */
 dmft_result_t *dmft_result_alloc(const dmft_problem_t *problem);
 void dmft_result_free(dmft_result_t **result);
+/* The first row (below rows_done) at which a value or a standard error of M, Q, the losses, the
+ * test metric or, with `with_kernels`, C is not finite; rows_done if there is none. Results are
+ * cut there: a row with an infinite error bar is not a result. */
+long dmft_result_first_non_finite_row(const dmft_result_t *result, int with_kernels);
+/* Cuts the result before that row, as a divergence there (diverged_at, divergence). 1 if it
+ * cut, else 0. */
+int dmft_result_cut_at_non_finite(dmft_result_t *result, int with_kernels);
+/* What happened at diverged_at, a phrase for "at t = T <phrase>" (by default, that the
+ * dynamics diverged). */
+const char *dmft_result_divergence_reason(const dmft_result_t *result);
 
 #endif
