@@ -28,6 +28,14 @@ typedef struct {
 static dmft_plugin_t builtin_plugin;
 static registered_t registered[MAX_PLUGINS];
 static size_t registered_count;
+/* The plugin whose conformance checks are running (its code runs before it is registered), so
+ * that a crash there can be put down to it. */
+static registered_t being_checked;
+
+const dmft_plugin_t *dmft__plugin_being_checked(const char **path) {
+  *path = being_checked.path;
+  return being_checked.plugin;
+}
 
 static void ensure_builtin(void) {
   if (registered_count > 0) return;
@@ -131,7 +139,7 @@ static const char *clashing_name(const void *table, size_t stride, int count, in
 }
 
 /* Structure of a descriptor: names, functions, tables. Writes a phrase naming the component. */
-static int structure_problem(const dmft_plugin_t *plugin, char *problem, size_t size) {
+int dmft__plugin_descriptor_problem(const dmft_plugin_t *plugin, char *problem, size_t size) {
 #define REFUSE(...)                         \
   do {                                      \
     snprintf(problem, size, __VA_ARGS__);   \
@@ -223,7 +231,7 @@ int dmft_plugin_open(const char *path, const dmft_plugin_t **descriptor, char *m
     return DMFT_EINVAL;
   }
   char problem[256];
-  if (structure_problem(plugin, problem, sizeof problem)) {
+  if (dmft__plugin_descriptor_problem(plugin, problem, sizeof problem)) {
     snprintf(message, size, "--plugin %s: plugin '%s': %s", path, plugin->name ? plugin->name : "(unnamed)", problem);
     dlclose(handle);
     return DMFT_EINVAL;
@@ -257,7 +265,11 @@ int dmft_plugin_load(const char *path, char *message, size_t size) {
   const int status = dmft_plugin_open(path, &plugin, message, size);
   if (status != DMFT_OK) return status;
   first_failure_t checks = {"", 0};
-  if (dmft_plugin_check(plugin, keep_first_failure, &checks) > 0) {
+  being_checked.plugin = plugin;
+  snprintf(being_checked.path, sizeof being_checked.path, "%s", resolved);
+  const int failures = dmft_plugin_check(plugin, keep_first_failure, &checks);
+  being_checked.plugin = NULL;
+  if (failures > 0) {
     snprintf(message, size, "--plugin %s: plugin '%s' fails %d conformance check%s, first: %s (run dmft check-plugin %s)",
              path, plugin->name, checks.failures, checks.failures > 1 ? "s" : "", checks.first_failure, path);
     return DMFT_EINVAL;

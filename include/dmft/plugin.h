@@ -58,6 +58,11 @@ size_t dmft_plugin_count(void);
 const dmft_plugin_t *dmft_plugin_at(size_t index);
 const char *dmft_plugin_path(size_t index); /* "built-in" for index 0 */
 
+/* Whether a code address lies in a loaded plugin; if so, 1 and a phrase naming the file and the
+ * component function nearest below it ("plugin /x/y.so, in loss 'cauchy' function slope"), for
+ * reporting a crash in plugin code. 0 otherwise. */
+int dmft_plugin_describe_address(const void *address, char *text, size_t size);
+
 /* The conformance checks, on one descriptor: complete components, finite values on a grid,
  * first and second derivatives against finite differences, declared properties (linear,
  * quadratic, zero) that hold. Calls `report` once per check with its outcome and a one-line
