@@ -28,6 +28,10 @@ static int build_ladder(cli_options_t *options, cli_ladder_t *ladder, char *mess
     snprintf(message, size, "--dt needs at least two steps for a ladder (got one); or use --dt0 and --levels");
     return 2;
   }
+  if (options->dt_count > 1 && (options->dt0 != 0 || options->levels_given)) {
+    snprintf(message, size, "--dt as a list and --dt0/--levels both set the ladder: give one of them");
+    return 2;
+  }
   if (options->dt_count > 1) {
     ladder->levels = options->dt_count;
     memcpy(ladder->dt, options->dt_ladder, sizeof(double) * (size_t)options->dt_count);
@@ -95,6 +99,18 @@ static void free_ladder(cli_ladder_t *ladder) {
   free(ladder->extrapolated);
 }
 
+/* The report, built beside DIR and put in place whole (report.h). */
+static int write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder, char *message,
+                        size_t size) {
+  char staged[CLI_OUTPUT_PATH];
+  if (cli_report_stage(directory, staged, sizeof staged, message, size) != 0) return 2;
+  if (cli_converge_write_report(staged, problem, ladder, message, size) != 0) {
+    cli_report_discard(staged);
+    return 2;
+  }
+  return cli_report_publish(staged, directory, message, size);
+}
+
 int cli_converge(int argc, char **argv) {
   cli_options_t options;
   cli_options_defaults(&options, CLI_CONVERGE);
@@ -110,8 +126,12 @@ int cli_converge(int argc, char **argv) {
     const dmft_problem_t p = level_problem(&options, &ladder, l);
     if (dmft_problem_check(&p, message, sizeof message) != DMFT_OK) status = 2;
   }
-  if (status == 0 && !cli_output_directory_is_writable("--out", options.out_prefix, message, sizeof message)) status = 2;
-  if (status == 0 && options.report_dir && cli_report_prepare(options.report_dir, message, sizeof message) != 0) status = 2;
+  cli_output_t output;
+  if (status == 0 && !cli_output_prepare(&output, "--out", options.out_prefix, cli_converge_table_suffixes, CLI_CONVERGE_TABLES,
+                                         message, sizeof message))
+    status = 2;
+  if (status == 0 && options.report_dir && cli_report_prepare("--report", options.report_dir, message, sizeof message) != 0)
+    status = 2;
   if (status != 0) {
     fprintf(stderr, "dmft converge: %s\n", message);
     return 2;
@@ -158,12 +178,13 @@ int cli_converge(int argc, char **argv) {
       }
     }
   free(group_values);
-  if (!ladder.extrapolated || cli_converge_write_tables(options.out_prefix, &options.problem, &ladder) != DMFT_OK) {
-    fprintf(stderr, "dmft converge: could not write %s.csv and the tables next to it\n", options.out_prefix);
+  if (!ladder.extrapolated || cli_converge_write_tables(&output, &options.problem, &ladder) != DMFT_OK) {
+    fprintf(stderr, "dmft converge: could not write %s.csv and the tables next to it; any earlier tables are kept\n",
+            options.out_prefix);
     free_ladder(&ladder);
     return 2;
   }
-  if (options.report_dir && cli_converge_write_report(options.report_dir, &options.problem, &ladder, message, sizeof message)) {
+  if (options.report_dir && write_report(options.report_dir, &options.problem, &ladder, message, sizeof message) != 0) {
     fprintf(stderr, "dmft converge: %s (the tables are written)\n", message);
     free_ladder(&ladder);
     return 2;

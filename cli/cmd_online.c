@@ -13,7 +13,8 @@ static const char *const online_summary =
     "at fixed tau = kappa gamma t, the samples seen per dimension; per-sample step eta/kappa) with SUNDIALS\n"
     "CVODE, and write PREFIX.csv and PREFIX.h5 in dmft solve's layout (standard errors zero; train loss =\n"
     "test loss). --gamma only converts tau to t and scales the ridge (eta ridge / (kappa gamma) per unit tau);\n"
-    "--noise, --paths, --seed and --threads play no part.";
+    "--seed only places the quadrature points of the expectations; the solver's --noise, --paths and --threads\n"
+    "are not options of online.";
 
 int cli_online(int argc, char **argv) {
   cli_options_t options;
@@ -24,24 +25,31 @@ int cli_online(int argc, char **argv) {
     cli_options_print_help(CLI_ONLINE, online_summary);
     return 0;
   }
-  if (parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
-      !cli_output_directory_is_writable("--out", options.out_prefix, message, sizeof message)) {
+  cli_output_t output;
+  if (parsed != 0 || dmft_problem_check_inputs(&options.problem, message, sizeof message) != DMFT_OK ||
+      !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) {
     fprintf(stderr, "dmft online: %s\n", message);
     return 2;
   }
-  const double started = cli_seconds_now();
+  cli_progress_t progress;
+  cli_progress_start(&progress, "dmft online", options.quiet);
+  const double started = progress.started;
   dmft_result_t *result = NULL;
-  const int status = dmft_online_solve(&options.problem, &result, message, sizeof message);
+  const int status = dmft_online_solve(&options.problem, cli_progress_update, &progress, &result, message, sizeof message);
+  cli_progress_finish(&progress);
   if (status != DMFT_OK && status != DMFT_EDIVERGED) {
     fprintf(stderr, "dmft online: %s\n", message);
     return 2;
   }
-  char csv_path[4200], h5_path[4200];
-  const int written =
-      cli_write_outputs(options.out_prefix, &options.problem, result, NULL, csv_path, h5_path, sizeof csv_path);
+  const char *csv_path = output.final[0], *h5_path = output.final[1];
+  const int written = result->rows_done > 0 && cli_write_outputs(&output, &options.problem, result, NULL);
   int exit_status = 0;
-  if (!written) {
-    fprintf(stderr, "dmft online: could not write %s and %s\n", csv_path, h5_path);
+  if (status == DMFT_EDIVERGED && result->rows_done == 0) {
+    fprintf(stderr, "dmft online: %s; nothing written\n", message);
+    exit_status = 3;
+  } else if (!written) {
+    fprintf(stderr, "dmft online: could not write %s and %s (disk full or directory no longer writable); any earlier pair is kept\n",
+            csv_path, h5_path);
     exit_status = 2;
   } else if (status == DMFT_EDIVERGED) {
     fprintf(stderr, "dmft online: %s; the %ld rows before it are in %s and %s\n", message, result->rows_done, csv_path, h5_path);

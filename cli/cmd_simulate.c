@@ -25,8 +25,10 @@ int cli_simulate(int argc, char **argv) {
   }
   const dmft_simulation_options_t simulation_options = cli_simulation_options(&options, options.sizes[0]);
   dmft_simulation_t *simulation = NULL;
-  if (parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
-      !cli_output_directory_is_writable("--out", options.out_prefix, message, sizeof message)) {
+  cli_output_t output;
+  if (parsed != 0 || dmft_problem_check_inputs(&options.problem, message, sizeof message) != DMFT_OK ||
+      dmft_simulation_check(&options.problem, &simulation_options, message, sizeof message) != DMFT_OK ||
+      !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) {
     fprintf(stderr, "dmft simulate: %s\n", message);
     return 2;
   }
@@ -39,10 +41,17 @@ int cli_simulate(int argc, char **argv) {
     fprintf(stderr, "dmft simulate: %s\n", message);
     return 2;
   }
-  char csv_path[4200], h5_path[4200];
-  const int written =
-      cli_write_outputs(options.out_prefix, &options.problem, simulation->result, simulation, csv_path, h5_path, sizeof csv_path);
-  if (!written) fprintf(stderr, "dmft simulate: could not write %s and %s\n", csv_path, h5_path);
+  const char *csv_path = output.final[0], *h5_path = output.final[1];
+  if (dmft_result_cut_at_non_finite(simulation->result, 0)) {
+    fprintf(stderr, "dmft simulate: at t = %g %s; nothing written\n", simulation->result->diverged_at,
+            dmft_result_divergence_reason(simulation->result));
+    dmft_simulation_free(&simulation);
+    return 3;
+  }
+  const int written = cli_write_outputs(&output, &options.problem, simulation->result, simulation);
+  if (!written)
+    fprintf(stderr, "dmft simulate: could not write %s and %s (disk full or directory no longer writable); any earlier pair is kept\n",
+            csv_path, h5_path);
   else if (!options.quiet)
     printf("dmft simulate: wrote %s and %s (%s, n = %ld, d = %ld, %d seeds, %.1f s)\n", csv_path, h5_path,
            dmft_algorithm_name(simulation->algorithm), simulation->n, simulation->d, options.seeds,

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "dmft/health.h"
 #include "options.h"
 #include "progress.h"
 #include "writers.h"
@@ -14,6 +15,17 @@ static const char *const solve_summary =
     "Solve the DMFT equations of multi-pass SGD (poisson, bernoulli), SME (gauss) or gradient flow (flow)\n"
     "for a multi-index model, and write the learning curves, overlaps and two-time kernels with their\n"
     "standard errors to PREFIX.csv and PREFIX.h5.";
+
+/* The numbers that say whether the result can be trusted, and any warning (dmft/health.h). */
+static void print_health(const dmft_problem_t *problem, const dmft_result_t *result) {
+  dmft_health_t health;
+  dmft_result_health(problem, result, &health);
+  printf("  health: relative s.e. at t = %g: M %.2g, Q %.2g, train loss %.2g, test loss %.2g; smallest eigenvalue of C "
+         "%.2g of the largest; %s\n",
+         result->t[result->rows_done - 1], health.relative_se_M, health.relative_se_Q, health.relative_se_train_loss,
+         health.relative_se_test_loss, health.smallest_eigenvalue_C, health.warning_count ? "WARNINGS:" : "no warnings");
+  for (int i = 0; i < health.warning_count; i++) printf("  warning: %s\n", health.warnings[i]);
+}
 
 int cli_solve(int argc, char **argv) {
   cli_options_t options;
@@ -24,8 +36,9 @@ int cli_solve(int argc, char **argv) {
     cli_options_print_help(CLI_SOLVE, solve_summary);
     return 0;
   }
+  cli_output_t output;
   if (parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
-      !cli_output_directory_is_writable("--out", options.out_prefix, message, sizeof message)) {
+      !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) {
     fprintf(stderr, "dmft solve: %s\n", message);
     return 2;
   }
@@ -40,23 +53,27 @@ int cli_solve(int argc, char **argv) {
     return 2;
   }
 
-  char csv_path[4200], h5_path[4200];
-  const int written =
-      cli_write_outputs(options.out_prefix, &options.problem, result, NULL, csv_path, h5_path, sizeof csv_path);
+  const char *csv_path = output.final[0], *h5_path = output.final[1];
+  const int written = result->rows_done > 0 && cli_write_outputs(&output, &options.problem, result, NULL);
   const double seconds = cli_seconds_now() - progress.started;
   int exit_status = 0;
-  if (!written) {
-    fprintf(stderr, "dmft solve: could not write %s and %s\n", csv_path, h5_path);
+  if (status == DMFT_EDIVERGED && result->rows_done == 0) {
+    fprintf(stderr, "dmft solve: at t = 0 %s; nothing written\n", dmft_result_divergence_reason(result));
+    exit_status = 3;
+  } else if (!written) {
+    fprintf(stderr, "dmft solve: could not write %s and %s (disk full or directory no longer writable); any earlier pair is kept\n",
+            csv_path, h5_path);
     exit_status = 2;
   } else if (status == DMFT_EDIVERGED) {
     fprintf(stderr,
-            "dmft solve: the dynamics diverged at t = %g (epoch %g): values stopped being finite or exploded; "
-            "the %ld rows before it are in %s and %s\n",
-            result->diverged_at, options.problem.kappa * result->diverged_at, result->rows_done, csv_path, h5_path);
+            "dmft solve: at t = %g (epoch %g) %s; the %ld rows before it are in %s and %s\n",
+            result->diverged_at, options.problem.kappa * result->diverged_at, dmft_result_divergence_reason(result),
+            result->rows_done, csv_path, h5_path);
     exit_status = 3;
   } else if (!options.quiet) {
     printf("dmft solve: wrote %s and %s (%ld rows to t = %g, %ld paths in %d replica groups, %.1f s)\n", csv_path,
            h5_path, result->rows_done, result->t[result->rows_done - 1], options.problem.paths, result->groups, seconds);
+    print_health(&options.problem, result);
   }
   dmft_result_free(&result);
   return exit_status;

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "options.h"
 #include "progress.h"
+#include "output_transaction.h"
 #include "report.h"
 #include "validation.h"
 
@@ -103,8 +104,12 @@ int cli_validate(int argc, char **argv) {
     snprintf(message, sizeof message, "--tolerance must be a number > 0 (got %g)", options.tolerance);
   } else if (parsed == 0 && options.suite) {
     const char *directory = options.report_dir ? options.report_dir : "paper-suite";
-    if (cli_report_prepare(directory, message, sizeof message) == 0)
-      return cli_suite_paper(&options, directory, strcmp(options.suite, "paper-quick") == 0);
+    char staged[CLI_OUTPUT_PATH];
+    if (cli_report_prepare("--report", directory, message, sizeof message) == 0 &&
+        cli_report_stage(directory, staged, sizeof staged, message, sizeof message) == 0) {
+      const int status = cli_suite_paper(&options, staged, directory, strcmp(options.suite, "paper-quick") == 0);
+      if (cli_report_publish(staged, directory, message, sizeof message) == 0) return status;
+    }
   } else if (parsed == 0 && dmft_problem_check(&options.problem, message, sizeof message) == DMFT_OK) {
     /* Check every size's simulation before creating anything or spending time on the solve. */
     int ready = 1;
@@ -112,13 +117,17 @@ int cli_validate(int argc, char **argv) {
       const dmft_simulation_options_t simulation = cli_simulation_options(&options, options.sizes[i]);
       ready = dmft_simulation_check(&options.problem, &simulation, message, sizeof message) == DMFT_OK;
     }
-    ready = ready && (!options.report_dir || cli_report_prepare(options.report_dir, message, sizeof message) == 0);
+    ready = ready && (!options.report_dir || cli_report_prepare("--report", options.report_dir, message, sizeof message) == 0);
+    char staged[CLI_OUTPUT_PATH];
+    ready = ready && (!options.report_dir || cli_report_stage(options.report_dir, staged, sizeof staged, message, sizeof message) == 0);
     if (ready) {
       char title[256];
       cli_validation_title(&options, &options.problem, title, sizeof title);
       cli_validation_t validation;
-      const int status = cli_validation_run(&options, &options.problem, title, options.report_dir, &validation, message,
-                                            sizeof message);
+      int status = cli_validation_run(&options, &options.problem, title, options.report_dir ? staged : NULL, &validation,
+                                      message, sizeof message);
+      if (options.report_dir && status != 0) cli_report_discard(staged);
+      if (options.report_dir && status == 0) status = cli_report_publish(staged, options.report_dir, message, sizeof message);
       if (status == 0) {
         printf("dmft validate: %s\n\n", title);
         cli_report_table(stdout, &validation.report);

@@ -9,6 +9,7 @@
 
 #include "dmft/compare.h"
 #include "report.h"
+#include "writers.h"
 
 /* The same observable of one replica group (results solved with keep_group_values). */
 double cli_converge_group_observable(const dmft_result_t *r, int group, long row, int index) {
@@ -37,11 +38,12 @@ static int all_open(FILE **files, int count) {
   return ok;
 }
 
-int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const cli_ladder_t *ladder) {
-  char path[4200];
+const char *const cli_converge_table_suffixes[CLI_CONVERGE_TABLES] = {".csv", "-extrapolated.csv", "-paths.csv", ".h5"};
+
+static int write_tables(const cli_output_t *output, const dmft_problem_t *problem, const cli_ladder_t *ladder) {
   const dmft_result_t *first = ladder->solutions[0];
   char name[40];
-  FILE *files[3] = {open_beside(prefix, ".csv"), open_beside(prefix, "-extrapolated.csv"), open_beside(prefix, "-paths.csv")};
+  FILE *files[3] = {fopen(output->staged[0], "w"), fopen(output->staged[1], "w"), fopen(output->staged[2], "w")};
   if (!all_open(files, 3)) return DMFT_EIO;
   FILE *levels = files[0], *extrapolated = files[1], *paths = files[2];
   fprintf(levels, "observable,t,epoch,dt,value,se\n");
@@ -73,9 +75,7 @@ int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem,
   }
   const int failed = fclose(levels) | fclose(extrapolated) | fclose(paths);
   /* HDF5: the same numbers as arrays. */
-  snprintf(path, sizeof path, "%s.h5", prefix);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  const hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t file = cli_hdf5_create_in_memory();
   if (file < 0) return DMFT_EIO;
   const size_t count = (size_t)(ladder->levels * ladder->rows * ladder->observables);
   double *values = malloc(sizeof(double) * count), *errors = malloc(sizeof(double) * count);
@@ -112,8 +112,20 @@ int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem,
   free(values);
   free(errors);
   free(extra);
-  status |= H5Fclose(file);
-  return failed || status < 0 ? DMFT_EIO : DMFT_OK;
+  if (failed || status < 0) {
+    H5Fclose(file);
+    return DMFT_EIO;
+  }
+  return cli_hdf5_save(file, output->staged[3]);
+}
+
+int cli_converge_write_tables(cli_output_t *output, const dmft_problem_t *problem, const cli_ladder_t *ladder) {
+  for (int i = 0; i < output->count; i++) cli_output_remember(output->staged[i], 0);
+  if (write_tables(output, problem, ladder) != DMFT_OK) {
+    cli_output_abandon(output);
+    return DMFT_EIO;
+  }
+  return cli_output_commit(output) ? DMFT_OK : DMFT_EIO;
 }
 
 /* DIR/index.html and DIR/report.md: successive differences against dt (the order), the
@@ -171,36 +183,38 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
   fclose(curves);
   fclose(paths);
 
+  /* The script names its files relative to the directory gnuplot runs in. */
+  const char *const here = ".";
   /* An exact engine has no Monte Carlo error to plot against the paths. */
   const int path_panel = ladder->path_levels >= 1 && rms[ladder->path_levels - 1] > 0;
   fprintf(gp, "set terminal svg size %d,400 dynamic font 'sans,11' noenhanced\nset output '%s/convergence.svg'\n",
-          path_panel ? 1100 : 560, directory);
+          path_panel ? 1100 : 560, here);
   fprintf(gp, "set multiplot layout 1,%d\nset logscale xy\nset grid\nset key bottom right font ',9'\n", path_panel ? 2 : 1);
   fprintf(gp, "set xlabel 'time step dt'\nset ylabel '|f(dt) - f(dt/%g)| at t = %g'\nset title 'successive differences "
               "(slope = order)'\nplot ",
           ladder->ratio, first->t[last]);
   for (int o = 0; o < ladder->observables; o++) {
     dmft_compare_observable_name(first, o, name, sizeof name);
-    fprintf(gp, "%s'%s/differences.dat' using 1:%d with linespoints pt 7 title '%s'", o ? ", " : "", directory, o + 2, name);
+    fprintf(gp, "%s'%s/differences.dat' using 1:%d with linespoints pt 7 title '%s'", o ? ", " : "", here, o + 2, name);
   }
   fprintf(gp, "\n");
   if (path_panel)
     fprintf(gp, "set xlabel 'paths'\nset ylabel 'rms standard error at t = %g'\nset title 'Monte Carlo error against "
                 "paths'\nplot '%s/paths.dat' using 1:2 with linespoints pt 7 title 'measured', '%s/paths.dat' using 1:3 "
                 "with lines dt 3 lc rgb '#777777' title 'slope -1/2 (plain Monte Carlo; --quasi-random falls faster)'\n",
-            first->t[last], directory, directory);
+            first->t[last], here, here);
   fprintf(gp, "unset multiplot\n");
   fprintf(gp, "set terminal svg size 1100,400 dynamic font 'sans,11' noenhanced\nset output '%s/curves.svg'\nunset logscale\n"
               "set multiplot layout 1,2\nset xlabel 'epochs'\nset key bottom right font ',9'\nset title ''\n",
-          directory);
+          here);
   for (int q = 0; q < 2; q++) {
     const int base = 2 + q * (2 + ladder->levels);
     dmft_compare_observable_name(first, plotted[q], name, sizeof name);
     fprintf(gp, "set ylabel '%s'\nset key %s\nplot '%s/curves.dat' using 1:($%d-2*$%d):($%d+2*$%d) with filledcurves "
                 "fc rgb '#999999' fs transparent solid 0.4 noborder title 'dt -> 0, +- 2 errors'",
-            name, q == 0 ? "bottom right" : "top right", directory, base, base + 1, base, base + 1);
+            name, q == 0 ? "bottom right" : "top right", here, base, base + 1, base, base + 1);
     for (int l = 0; l < ladder->levels; l++)
-      fprintf(gp, ", '%s/curves.dat' using 1:%d with lines lw 1.5 title 'dt = %g'", directory, base + 2 + l, ladder->dt[l]);
+      fprintf(gp, ", '%s/curves.dat' using 1:%d with lines lw 1.5 title 'dt = %g'", here, base + 2 + l, ladder->dt[l]);
     fprintf(gp, "\n");
   }
   fprintf(gp, "unset multiplot\n");

@@ -8,6 +8,7 @@
 #include "dmft/convergence.h"
 #include "dmft/dmft.h"
 #include "options.h"
+#include "output_transaction.h"
 
 /* The solutions of one study: a ladder of steps and a ladder of path counts. */
 typedef struct {
@@ -26,8 +27,11 @@ typedef struct {
 /* A replica group's own value of observable `index` (the order of dmft_compare_observable). */
 double cli_converge_group_observable(const dmft_result_t *r, int group, long row, int index);
 
-/* PREFIX.csv (every level), PREFIX-extrapolated.csv, PREFIX-paths.csv and PREFIX.h5. */
-int cli_converge_write_tables(const char *prefix, const dmft_problem_t *problem, const cli_ladder_t *ladder);
+/* PREFIX.csv (every level), PREFIX-extrapolated.csv, PREFIX-paths.csv and PREFIX.h5: the
+ * suffixes to prepare the output transaction with, and the writer that commits it. */
+#define CLI_CONVERGE_TABLES 4
+extern const char *const cli_converge_table_suffixes[CLI_CONVERGE_TABLES];
+int cli_converge_write_tables(cli_output_t *output, const dmft_problem_t *problem, const cli_ladder_t *ladder);
 /* DIR/index.html and DIR/report.md with the plots. 0, or 2 with a message. */
 int cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder,
                               char *message, size_t size);

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "commands.h"
+#include "crash_report.h"
+#include "output_transaction.h"
 #include "dmft/dmft.h"
 
 static void print_usage(FILE *stream) {
@@ -34,6 +36,9 @@ int main(int argc, char **argv) {
     printf("dmft %s\n", dmft_version());
     return 0;
   }
+  /* A run stopped by a signal leaves no staged file behind; a plugin that crashes is named. */
+  cli_output_install_signal_cleanup();
+  cli_crash_report_install();
   if (strcmp(argv[1], "solve") == 0) return cli_solve(argc - 2, argv + 2);
   if (strcmp(argv[1], "list") == 0) return cli_list(argc - 2, argv + 2);
   if (strcmp(argv[1], "simulate") == 0) return cli_simulate(argc - 2, argv + 2);

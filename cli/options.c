@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 #include "options.h"
 
 #include "dmft/plugin.h"
@@ -11,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 typedef enum { KIND_NUMBER, KIND_INTEGER, KIND_NAME, KIND_TEXT, KIND_FLAG, KIND_SIZES } option_kind_t;
 
@@ -24,6 +28,8 @@ typedef struct {
 
 #define ALL (CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE | CLI_CONVERGE | CLI_ONLINE)
 #define SIMULATING (CLI_SIMULATE | CLI_VALIDATE)
+/* Options of the DMFT solver alone: simulate and online take none of them. */
+#define SOLVING (CLI_SOLVE | CLI_VALIDATE | CLI_CONVERGE)
 
 static const option_spec_t specs[] = {
     {"plugin", KIND_TEXT, "FILE.so", "load model components from a plugin (repeatable; see docs/plugins.md)", ALL},
@@ -35,10 +41,10 @@ static const option_spec_t specs[] = {
     {"teacher-prior", KIND_NAME, "NAME", "prior of theta*, scaled to --teacher-var: gauss | rademacher | bernoulli-gauss", ALL},
     {"init-prior", KIND_NAME, "NAME", "prior of the random part of theta_0, scaled to --theta0-var: gauss | rademacher | bernoulli-gauss", ALL},
     {"sparsity", KIND_NUMBER, "RHO", "bernoulli-gauss priors: probability in (0, 1] of a non-zero coordinate", ALL},
-    {"parameter-paths", KIND_INTEGER, "N", "paths of a sampled parameter side (0: as many as --paths); fewer are cheaper, noisier", ALL},
-    {"train-loss-paths", KIND_INTEGER, "N", "poisson/bernoulli: the train loss of a reported step averages the paths that jump there and about N others (0: every path; default 20000)", ALL},
-    {"response-paths", KIND_INTEGER, "N", "gauss/flow: the responses average the pathwise tangents of about N paths (0: every path; default 20000)", ALL},
-    {"parameter-side", KIND_NAME, "NAME", "how the parameter side is solved: auto (exact when linear) | sampled", ALL},
+    {"parameter-paths", KIND_INTEGER, "N", "paths of a sampled parameter side (0: as many as --paths); fewer are cheaper, noisier", SOLVING},
+    {"train-loss-paths", KIND_INTEGER, "N", "poisson/bernoulli: the train loss of a reported step averages the paths that jump there and about N others (0: every path; default 20000)", SOLVING},
+    {"response-paths", KIND_INTEGER, "N", "gauss/flow: the responses average the pathwise tangents of about N paths (0: every path; default 20000)", SOLVING},
+    {"parameter-side", KIND_NAME, "NAME", "how the parameter side is solved: auto (exact when linear) | sampled", SOLVING},
     {"model-param", KIND_TEXT, "NAME=VALUE", "a parameter of the chosen components (repeatable; dmft list shows them)", ALL},
     {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)", ALL},
     {"flip-prob", KIND_NUMBER, "P", "sign teacher: probability in [0, 0.5] of flipping a label", ALL},
@@ -53,10 +59,10 @@ static const option_spec_t specs[] = {
     {"teacher-var", KIND_NUMBER, "V", "variance of the teacher's prior N(0, V I), > 0", ALL},
     {"tmax", KIND_NUMBER, "T", "final time > 0", ALL},
     {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax (converge: a ladder DT,DT/r,... with an integer ratio r)", ALL},
-    {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD)", ALL},
-    {"paths", KIND_INTEGER, "N", "number of sample paths (>= 1), split into up to 16 replica groups", ALL},
+    {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD)", ALL & ~CLI_ONLINE},
+    {"paths", KIND_INTEGER, "N", "number of sample paths (>= 1), split into up to 16 replica groups", SOLVING},
     {"seed", KIND_INTEGER, "S", "random seed (integer >= 0)", ALL},
-    {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it", ALL},
+    {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it", SOLVING},
     {"output-every", KIND_INTEGER, "N", "write every N-th step (default: at most 1001 rows)", ALL},
     {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv", CLI_SOLVE | CLI_SIMULATE | CLI_CONVERGE | CLI_ONLINE},
     {"config", KIND_TEXT, "FILE", "read options from an INI file; the command line overrides it", ALL},
@@ -112,6 +118,18 @@ void cli_options_defaults(cli_options_t *options, cli_command_t command) {
   }
 }
 
+/* An option of another command is named as such: it would do nothing here, so it is refused
+ * rather than ignored. */
+static void refuse_unknown(cli_command_t command, const char *name, char *message, size_t size) {
+  const option_spec_t *spec = find_spec(name);
+  if (spec)
+    snprintf(message, size, "--%s plays no part in dmft %s, which does not take it (see dmft %s --help)", name,
+             command_name(command), command_name(command));
+  else
+    snprintf(message, size, "unknown option --%s for dmft %s (see dmft %s --help)", name, command_name(command),
+             command_name(command));
+}
+
 int cli_option_is_flag(cli_command_t command, const char *name) {
   const option_spec_t *spec = find_spec(name);
   return spec && (spec->commands & command) ? spec->kind == KIND_FLAG : -1;
@@ -132,6 +150,10 @@ static int set_dt_ladder(cli_options_t *options, const char *value, char *messag
     }
     options->dt_ladder[count++] = parsed;
     cursor = *end == ',' ? end + 1 : end;
+  }
+  if (count == 0) {
+    snprintf(message, size, "--dt needs at least one step (got an empty list)");
+    return 2;
   }
   options->dt_count = count;
   options->problem.dt = count > 0 ? options->dt_ladder[0] : options->problem.dt;
@@ -289,6 +311,7 @@ static int set_integer(cli_options_t *options, const char *name, long long value
       return 2;
     }
     *(is_levels ? &options->levels : &options->path_levels) = (int)value;
+    options->levels_given |= is_levels;
     return 0;
   }
   if (strcmp(name, "seeds") == 0) {
@@ -354,8 +377,7 @@ static int apply_model_params(cli_options_t *options, char *message, size_t size
 int cli_option_set(cli_options_t *options, const char *name, const char *value, char *message, size_t size) {
   const option_spec_t *spec = find_spec(name);
   if (!spec || !(spec->commands & options->command)) {
-    snprintf(message, size, "unknown option --%s for dmft %s (see dmft %s --help)", name, command_name(options->command),
-             command_name(options->command));
+    refuse_unknown(options->command, name, message, size);
     return 2;
   }
   switch (spec->kind) {
@@ -425,15 +447,62 @@ typedef struct {
   char *message;
   size_t size;
   int status;
-  FILE *file;
+  const char *text, *cursor, *end; /* the whole file, read before parsing */
   int line; /* inih, as packaged, does not pass line numbers: count them while reading */
 } config_reader_t;
 
+/* Hands inih one line at a time. A line longer than inih's buffer would be split and its tail
+ * read as another line: it is refused instead. */
 static char *read_config_line(char *buffer, int size, void *user) {
   config_reader_t *reader = user;
-  char *line = fgets(buffer, size, reader->file);
-  if (line) reader->line++;
-  return line;
+  if (reader->status != 0 || reader->cursor >= reader->end) return NULL;
+  const char *newline = memchr(reader->cursor, '\n', (size_t)(reader->end - reader->cursor));
+  const char *stop = newline ? newline + 1 : reader->end;
+  reader->line++;
+  if (stop - reader->cursor >= size) {
+    snprintf(reader->message, reader->size, "--config %s line %d: longer than %d characters", reader->path, reader->line,
+             size - 2);
+    reader->status = 2;
+    return NULL;
+  }
+  memcpy(buffer, reader->cursor, (size_t)(stop - reader->cursor));
+  buffer[stop - reader->cursor] = '\0';
+  reader->cursor = stop;
+  return buffer;
+}
+
+/* A config file is a regular file of text, at most CONFIG_MAX_BYTES: a directory, a device
+ * (/dev/zero would never end), a pipe or a binary file is refused before it is parsed. */
+#define CONFIG_MAX_BYTES (1L << 20)
+static char *read_config_file(const char *path, long *length, char *message, size_t size) {
+  /* Opened without blocking: opening a pipe for reading would otherwise wait for a writer. */
+  const int fd = open(path, O_RDONLY | O_NONBLOCK);
+  FILE *file = fd >= 0 ? fdopen(fd, "rb") : NULL;
+  if (fd >= 0 && !file) close(fd);
+  struct stat status;
+  if (!file || fstat(fileno(file), &status) != 0) {
+    snprintf(message, size, "--config: cannot open '%s' (%s)", path, strerror(errno));
+    if (file) fclose(file);
+    return NULL;
+  }
+  if (!S_ISREG(status.st_mode) || status.st_size > CONFIG_MAX_BYTES) {
+    snprintf(message, size, "--config: '%s' is not a regular file of at most %ld bytes", path, CONFIG_MAX_BYTES);
+    fclose(file);
+    return NULL;
+  }
+  char *text = malloc((size_t)status.st_size + 1);
+  const size_t got = text ? fread(text, 1, (size_t)status.st_size, file) : 0;
+  const int failed = !text || ferror(file) || got != (size_t)status.st_size;
+  fclose(file);
+  if (failed || memchr(text, '\0', got)) {
+    snprintf(message, size, failed ? "--config: cannot read '%s'" : "--config: '%s' is not a text file (it holds a NUL byte)",
+             path);
+    free(text);
+    return NULL;
+  }
+  text[got] = '\0';
+  *length = (long)got;
+  return text;
 }
 
 static int on_config_entry(void *user, const char *section, const char *name, const char *value) {
@@ -453,10 +522,10 @@ static int on_config_entry(void *user, const char *section, const char *name, co
     reader->status = 2;
     return 0;
   }
-  /* A section of another command holds options for that command: skip what this one lacks. */
+  /* One file may serve several commands: outside this command's own section, an option of
+   * another command is left to that command. */
   const option_spec_t *spec = find_spec(key);
-  if (section[0] != '\0' && strcmp(section, command_name(reader->options->command)) != 0 && spec &&
-      !(spec->commands & reader->options->command))
+  if (strcmp(section, command_name(reader->options->command)) != 0 && spec && !(spec->commands & reader->options->command))
     return 1;
   if (strcmp(key, "config") == 0) {
     snprintf(reader->message, reader->size, "--config %s line %d: a config file cannot name another one", reader->path, line);
@@ -472,13 +541,12 @@ static int on_config_entry(void *user, const char *section, const char *name, co
 }
 
 int cli_options_read_config(cli_options_t *options, const char *path, char *message, size_t size) {
-  config_reader_t reader = {options, path, message, size, 0, fopen(path, "r"), 0};
-  if (!reader.file) {
-    snprintf(message, size, "--config: cannot open '%s'", path);
-    return 2;
-  }
+  long length = 0;
+  char *text = read_config_file(path, &length, message, size);
+  if (!text) return 2;
+  config_reader_t reader = {options, path, message, size, 0, text, text, text + length, 0};
   const int result = ini_parse_stream(read_config_line, &reader, on_config_entry, &reader);
-  fclose(reader.file);
+  free(text);
   if (reader.status != 0) return reader.status;
   if (result != 0) {
     snprintf(message, size, "--config %s line %d: expected 'name = value'", path, result);
@@ -505,8 +573,7 @@ static int next_option(cli_command_t command, int argc, char **argv, int *index,
   name[length] = '\0';
   const int flag = cli_option_is_flag(command, name);
   if (flag < 0 && strcmp(name, "help") != 0) {
-    snprintf(message, size, "unknown option --%s for dmft %s (see dmft %s --help)", name, command_name(command),
-             command_name(command));
+    refuse_unknown(command, name, message, size);
     return 2;
   }
   if (flag == 1 || strcmp(name, "help") == 0) {

@@ -48,7 +48,7 @@ typedef struct {
   double dt_ladder[CLI_MAX_SIZES]; /* --dt as a list, or --dt0 and --levels */
   int dt_count;
   double dt0;
-  int levels, path_levels;
+  int levels, path_levels, levels_given;
   int independent_levels;
   char out_storage[4096], report_storage[4096];
 } cli_options_t;
@@ -63,9 +63,11 @@ int cli_option_set(cli_options_t *options, const char *name, const char *value, 
  * option. */
 int cli_option_is_flag(cli_command_t command, const char *name);
 
-/* Reads an INI file of `name = value` lines (any section named "", "solve", "simulate" or
- * "validate"; a command ignores the simulation keys it does not take only in another command's
- * section). */
+/* Reads an INI file of `name = value` lines, in no section or in sections named after the
+ * commands. One file may serve several commands: outside its own section a command leaves
+ * alone the options it does not take (they belong to another command); in its own section, or
+ * for a name no command knows, the line is refused. A file must be regular text of at most
+ * 1 MiB with lines inih can hold whole. */
 int cli_options_read_config(cli_options_t *options, const char *path, char *message, size_t size);
 
 /* Parses argv (after the subcommand); a --config file is read first and the command line

@@ -1,27 +1,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "writers.h"
 
 static const char *const palette[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"};
-
-int cli_report_prepare(const char *directory, char *message, size_t size) {
-  if (mkdir(directory, 0755) != 0 && errno != EEXIST) {
-    snprintf(message, size, "--report: cannot create directory '%s' (%s)", directory, strerror(errno));
-    return 2;
-  }
-  char probe[4200];
-  snprintf(probe, sizeof probe, "%s/.", directory);
-  if (!cli_output_directory_is_writable("--report", probe, message, size)) return 2;
-  return 0;
-}
 
 void cli_report_table(FILE *stream, const cli_report_t *report) {
   fprintf(stream, "| n | d | seeds | largest deviation (combined s.e.) | where | rms deviation | rms s.e. of the simulation |\n");
@@ -151,14 +138,6 @@ static void write_html(const char *directory, const cli_report_t *report) {
   fclose(html);
 }
 
-int cli_report_run_gnuplot(const char *directory, char *message, size_t size) {
-  char command[8500];
-  snprintf(command, sizeof command, "gnuplot '%s/plots.gp' 2> '%s/gnuplot.log'", directory, directory);
-  if (system(command) == 0) return 0;
-  snprintf(message, size, "--report: gnuplot failed (see %s/gnuplot.log)", directory);
-  return 2;
-}
-
 int cli_report_write(const char *directory, const cli_report_t *report, char *message, size_t size) {
   char path[4200];
   snprintf(path, sizeof path, "%s/solver.csv", directory);
@@ -183,7 +162,7 @@ int cli_report_write(const char *directory, const cli_report_t *report, char *me
     snprintf(message, size, "--report: cannot write in '%s'", directory);
     return 2;
   }
-  write_plot_script(gp, directory, report);
+  write_plot_script(gp, ".", report); /* gnuplot runs in the directory */
   fclose(gp);
   if (cli_report_run_gnuplot(directory, message, size) != 0) return 2;
   write_html(directory, report);

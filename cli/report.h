@@ -23,11 +23,20 @@ typedef struct {
   int pass;
 } cli_report_t;
 
-/* Creates DIR if needed (its parent must exist). 0, or 2 with a message. */
-int cli_report_prepare(const char *directory, char *message, size_t size);
+/* Before any work: DIR is a directory or absent, and its parent takes files (`option` names it
+ * in the message). 0, or 2 with a message. */
+int cli_report_prepare(const char *option, const char *directory, char *message, size_t size);
+/* The report is built in a staged directory beside DIR (its name into `staged`) and published
+ * whole in place of DIR, or discarded: a failed run keeps the earlier report. 0, or 2 with a
+ * message. */
+int cli_report_stage(const char *directory, char *staged, size_t staged_size, char *message, size_t size);
+int cli_report_publish(const char *staged, const char *directory, char *message, size_t size);
+void cli_report_discard(const char *staged);
+/* A subdirectory of a report being built. 0, or 2 with a message. */
+int cli_report_make_directory(const char *directory, char *message, size_t size);
 /* Writes the data files, the plots and both documents. 0, or 2 with a message. */
 int cli_report_write(const char *directory, const cli_report_t *report, char *message, size_t size);
-/* Runs gnuplot on DIR/plots.gp (its complaints go to DIR/gnuplot.log). 0, or 2 with a message. */
+/* Runs gnuplot on plots.gp in DIR (its complaints go to DIR/gnuplot.log). 0, or 2 with a message. */
 int cli_report_run_gnuplot(const char *directory, char *message, size_t size);
 /* Copies an SVG file's <svg> element into a page, so that the page stands alone. */
 void cli_report_inline_svg(FILE *out, const char *path);

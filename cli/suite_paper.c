@@ -86,9 +86,9 @@ static int run_pairing(const cli_options_t *options, const char *directory, outc
   }
   char path[4200], title[256];
   snprintf(path, sizeof path, "%s/%s", directory, pairing->experiment);
-  if (cli_report_prepare(path, outcome->message, sizeof outcome->message) != 0) return 2;
+  if (cli_report_make_directory(path, outcome->message, sizeof outcome->message) != 0) return 2;
   snprintf(path, sizeof path, "%s/%s/%s", directory, pairing->experiment, pairing->name);
-  if (cli_report_prepare(path, outcome->message, sizeof outcome->message) != 0) return 2;
+  if (cli_report_make_directory(path, outcome->message, sizeof outcome->message) != 0) return 2;
   cli_validation_title(&local, &pairing->problem, title, sizeof title);
   if (!options->quiet) fprintf(stderr, "dmft validate --suite paper: %s/%s: %s\n", pairing->experiment, pairing->name, title);
   cli_validation_t validation;
@@ -143,7 +143,7 @@ static int in_quick_suite(const pairing_t *pairing) {
          strncmp(pairing->name, "bernoulli-own-step", 18) == 0;
 }
 
-int cli_suite_paper(const cli_options_t *options, const char *directory, int quick) {
+int cli_suite_paper(const cli_options_t *options, const char *directory, const char *published, int quick) {
   cli_options_t base = *options;
   if (!options->sizes_given) {
     const long sizes[] = {1000, 2000, 4000};
@@ -213,7 +213,7 @@ int cli_suite_paper(const cli_options_t *options, const char *directory, int qui
            outcomes[i].pairing.name, expectation_name(outcomes[i].pairing.expected),
            outcomes[i].ran ? (outcomes[i].pass ? "PASS" : "FAIL") : "error", outcomes[i].largest_z, outcomes[i].slope,
            outcomes[i].met ? "" : "  <-- not as expected");
-  printf("\nReport: %s/index.html and %s/report.md\n%s\n", directory, directory,
+  printf("\nReport: %s/index.html and %s/report.md\n%s\n", published, published,
          all_met ? "Every verdict is the expected one." : "NOT every verdict is the expected one.");
   return all_met ? 0 : 1;
 }

@@ -23,8 +23,9 @@ int cli_validation_run(const cli_options_t *options, const dmft_problem_t *probl
 void cli_validation_free(cli_validation_t *validation);
 void cli_validation_title(const cli_options_t *options, const dmft_problem_t *problem, char *title, size_t size);
 
-/* dmft validate --suite paper: the paper's three experiments, reports under `directory`;
+/* dmft validate --suite paper: the paper's three experiments, reports built under `directory`
+ * (a staged directory, to be put in place at `published`, the name printed);
  * `quick` keeps one decisive pairing of each at two sizes (the version ctest runs). */
-int cli_suite_paper(const cli_options_t *options, const char *directory, int quick);
+int cli_suite_paper(const cli_options_t *options, const char *directory, const char *published, int quick);
 
 #endif

@@ -1,7 +1,6 @@
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-
+#include "failure_injection.h"
 #include "writers.h"
 
 /* Column names: for k = k* = 1 plain M and Q, else one column per matrix entry, M_a_b. */
@@ -19,9 +18,7 @@ static void write_values(FILE *file, const double *values, int n) {
 }
 
 int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_result_t *r) {
-  char temporary[4200];
-  snprintf(temporary, sizeof temporary, "%s.partial-%ld", path, (long)getpid());
-  FILE *file = fopen(temporary, "w");
+  FILE *file = fopen(path, "w");
   if (!file) return DMFT_EIO;
   const int k = r->k, kstar = r->kstar, scalar = k == 1 && kstar == 1;
   fprintf(file, "t,epoch");
@@ -33,7 +30,9 @@ int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_re
   fprintf(file, ",train_loss_se,test_loss_se");
   /* A loss with a test metric adds its two columns at the end, after the contracted ones. */
   fprintf(file, r->test_metric ? ",test_metric,test_metric_se\n" : "\n");
-  for (long i = 0; i < r->rows_done; i++) {
+  int injected = 0;
+  for (long i = 0; i < r->rows_done && !injected; i++) {
+    injected = cli_failure_injected("csv-row");
     fprintf(file, "%.10g,%.10g", r->t[i], problem->kappa * r->t[i]);
     write_values(file, r->M + i * k * kstar, k * kstar);
     write_values(file, r->Q + i * k * k, k * k);
@@ -44,9 +43,9 @@ int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_re
     if (r->test_metric) fprintf(file, ",%.10g,%.10g", r->test_metric[i], r->test_metric_se[i]);
     fputc('\n', file);
   }
-  const int failed = ferror(file) | fclose(file);
-  if (failed || rename(temporary, path) != 0) {
-    remove(temporary);
+  const int failed = injected | ferror(file) | fclose(file);
+  if (failed) {
+    remove(path);
     return DMFT_EIO;
   }
   return DMFT_OK;

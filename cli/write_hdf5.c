@@ -1,13 +1,62 @@
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "dmft/health.h"
+#include "failure_injection.h"
 #include "writers.h"
 
 static herr_t write_dataset(hid_t file, const char *name, int rank, const hsize_t *dims, const double *data) {
+  if (cli_failure_injected("h5-dataset")) return -1;
   return H5LTmake_dataset_double(file, name, rank, dims, data);
+}
+
+int64_t cli_hdf5_create_in_memory(void) {
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  const hid_t access = H5Pcreate(H5P_FILE_ACCESS);
+  /* Grown 4 MiB at a time; no backing store: HDF5 itself never writes to the disk. */
+  if (access < 0 || H5Pset_fapl_core(access, 4u << 20, 0) < 0) {
+    if (access >= 0) H5Pclose(access);
+    return -1;
+  }
+  char name[64];
+  snprintf(name, sizeof name, "dmft-in-memory-%ld.h5", (long)getpid());
+  const hid_t file = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, access);
+  H5Pclose(access);
+  return file;
+}
+
+static int write_all(int fd, const char *bytes, size_t size) {
+  while (size > 0) {
+    const ssize_t wrote = write(fd, bytes, size);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) return 0;
+    bytes += wrote;
+    size -= (size_t)wrote;
+  }
+  return 1;
+}
+
+int cli_hdf5_save(int64_t file, const char *path) {
+  int ok = H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0;
+  const ssize_t size = ok ? H5Fget_file_image(file, NULL, 0) : -1;
+  char *image = size > 0 ? malloc((size_t)size) : NULL;
+  ok = image && H5Fget_file_image(file, image, (size_t)size) == size;
+  ok = (H5Fclose(file) >= 0) && ok;
+  if (ok) {
+    const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ok = fd >= 0 && write_all(fd, image, (size_t)size);
+    if (fd >= 0) ok = (close(fd) == 0) && ok;
+    if (!ok) unlink(path);
+  }
+  free(image);
+  return ok ? DMFT_OK : DMFT_EIO;
 }
 
 /* Scalar attributes (h5py reads them as plain numbers) and variable-length UTF-8 strings
@@ -91,6 +140,29 @@ static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_r
   return s;
 }
 
+/* The numerical health of a solve (dmft/health.h) as health_* attributes; the warnings as one
+ * string, "; " between them ("" when there are none). */
+static herr_t write_health(hid_t file, const dmft_problem_t *problem, const dmft_result_t *r) {
+  dmft_health_t health;
+  dmft_result_health(problem, r, &health);
+  herr_t s = 0;
+  const struct {
+    const char *name;
+    double value;
+  } numbers[] = {{"health_smallest_eigenvalue_C", health.smallest_eigenvalue_C},
+                 {"health_relative_se_M", health.relative_se_M},
+                 {"health_relative_se_Q", health.relative_se_Q},
+                 {"health_relative_se_train_loss", health.relative_se_train_loss},
+                 {"health_relative_se_test_loss", health.relative_se_test_loss}};
+  for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+    s |= set_scalar(file, numbers[i].name, H5T_NATIVE_DOUBLE, &numbers[i].value);
+  char warnings[DMFT_HEALTH_MAX_WARNINGS * 164] = "";
+  for (int i = 0; i < health.warning_count; i++)
+    snprintf(warnings + strlen(warnings), sizeof warnings - strlen(warnings), "%s%s", i ? "; " : "", health.warnings[i]);
+  s |= set_string(file, "health_warnings", warnings);
+  return s;
+}
+
 static herr_t write_simulation(hid_t file, const dmft_simulation_t *simulation) {
   herr_t s = 0;
   s |= set_string(file, "kind", "finite-n simulation");
@@ -107,17 +179,13 @@ static herr_t write_simulation(hid_t file, const dmft_simulation_t *simulation) 
 
 int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_result_t *r,
                    const dmft_simulation_t *simulation) {
-  char temporary[4200];
-  snprintf(temporary, sizeof temporary, "%s.partial-%ld", path, (long)getpid());
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  const hid_t file = H5Fcreate(temporary, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t file = cli_hdf5_create_in_memory();
   if (file < 0) return DMFT_EIO;
   const hsize_t rows = (hsize_t)r->rows_done, k = (hsize_t)r->k, kstar = (hsize_t)r->kstar;
   herr_t s = 0;
   double *epoch = malloc(sizeof(double) * (rows > 0 ? rows : 1));
   if (!epoch) {
     H5Fclose(file);
-    remove(temporary);
     return DMFT_ENOMEM;
   }
   for (hsize_t i = 0; i < rows; i++) epoch[i] = problem->kappa * r->t[i];
@@ -153,10 +221,10 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
   free(corner);
   s |= write_attributes(file, problem, r);
   s |= simulation ? write_simulation(file, simulation) : set_string(file, "kind", "dmft solution");
-  s |= H5Fclose(file);
-  if (s < 0 || rename(temporary, path) != 0) {
-    remove(temporary);
+  if (!simulation) s |= write_health(file, problem, r);
+  if (s < 0) {
+    H5Fclose(file);
     return DMFT_EIO;
   }
-  return DMFT_OK;
+  return cli_hdf5_save(file, path);
 }

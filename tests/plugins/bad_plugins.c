@@ -1,18 +1,33 @@
 /* Broken plugins, one per way a plugin can be wrong; BROKEN_KIND selects which this build is
  * (tests/CMakeLists.txt builds the file once per kind). dmft must refuse each with a message
- * naming the plugin and the problem, and exit 2 (or 1 from check-plugin for a failed check). */
+ * naming the plugin and the problem, and exit 2 (or 1 from check-plugin for a failed check);
+ * kinds 6 and 7 crash, which dmft must report naming the plugin, with exit 4. */
 #include <math.h>
 
 #include <dmft/plugin.h>
 
+#if BROKEN_KIND == 6 || BROKEN_KIND == 7
+/* Read through a pointer the compiler cannot see is NULL, so the fault really happens. */
+static volatile double *volatile nowhere;
+#endif
+
 static double square_value(double f, double y, const double *params) {
   (void)params;
+#if BROKEN_KIND == 6 /* crashes the first time it is called: while dmft checks it at load */
+  return *nowhere + f;
+#elif BROKEN_KIND == 8 /* NaN beyond the range the load-time checks look at */
+  if (fabs(f) > 10.0) return NAN;
+#endif
   return 0.5 * (f - y) * (f - y);
 }
 static double square_slope(double f, double y, const double *params) {
   (void)params;
 #if BROKEN_KIND == 4 /* a slope that does not match the value: a factor 2 off */
   return 2.0 * (f - y);
+#elif BROKEN_KIND == 7 /* crashes after many calls: during a solve, not during the checks */
+  static long calls;
+  if (__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED) > 50000) return *nowhere;
+  return f - y;
 #else
   return f - y;
 #endif

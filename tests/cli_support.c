@@ -1,0 +1,77 @@
+/* The dmft executable run as a user runs it, for the command-line test programs. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+char directory[256];
+char output[65536], errors[65536];
+
+void read_file(const char *path, char *buffer, size_t size) {
+  buffer[0] = '\0';
+  FILE *file = fopen(path, "r");
+  if (!file) return;
+  const size_t n = fread(buffer, 1, size - 1, file);
+  buffer[n] = '\0';
+  fclose(file);
+}
+
+/* Runs `dmft ARGS` in the test directory; returns its exit status, output and errors kept. */
+int run(const char *arguments) {
+  char command[4096];
+  snprintf(command, sizeof command, "cd %s && %s %s > stdout.txt 2> stderr.txt < /dev/null", directory, DMFT_CLI_PATH,
+           arguments);
+  const int status = system(command);
+  char path[512];
+  snprintf(path, sizeof path, "%s/stdout.txt", directory);
+  read_file(path, output, sizeof output);
+  snprintf(path, sizeof path, "%s/stderr.txt", directory);
+  read_file(path, errors, sizeof errors);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int exists(const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", directory, name);
+  return access(path, F_OK) == 0;
+}
+
+void write_text(const char *name, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", directory, name);
+  FILE *file = fopen(path, "w");
+  fputs(text, file);
+  fclose(file);
+}
+
+int count_lines(const char *text) {
+  int lines = 0;
+  for (const char *c = text; *c; c++) lines += *c == '\n';
+  return lines;
+}
+
+/* `dmft ARGUMENTS` must exit 2 with one line that names `named`. */
+void expect_refusal(const char *arguments, const char *named) {
+  const int status = run(arguments);
+  if (status != 2 || !strstr(errors, named)) fprintf(stderr, "\n    dmft %s: exit %d, said: %s", arguments, status, errors);
+  CU_ASSERT_EQUAL(status, 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(errors, named));
+  CU_ASSERT_EQUAL(count_lines(errors), 1);
+}
+
+int cli_test_make_directory(const char *name) {
+  snprintf(directory, sizeof directory, "/tmp/dmft-test-%s-XXXXXX", name);
+  return mkdtemp(directory) ? 0 : 1;
+}
+
+int cli_test_remove_directory(void) {
+  char command[512];
+  snprintf(command, sizeof command, "rm -rf %s", directory);
+  return system(command) != 0;
+}

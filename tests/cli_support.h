@@ -1,0 +1,28 @@
+/* Running the dmft executable in a scratch directory, as a user would, for the test programs
+ * of the command line: its exit status, what it printed, and the files it left. */
+#ifndef DMFT_TEST_CLI_SUPPORT_H
+#define DMFT_TEST_CLI_SUPPORT_H
+
+#include <stddef.h>
+
+extern char directory[256];               /* the scratch directory the commands run in */
+extern char output[65536], errors[65536]; /* stdout and stderr of the last run */
+
+/* Bad input and the word its one-line refusal must name. */
+typedef struct {
+  const char *arguments;
+  const char *named;
+} refusal_t;
+
+int cli_test_make_directory(const char *name); /* 0, or 1 */
+int cli_test_remove_directory(void);           /* 0, or 1 */
+void read_file(const char *path, char *buffer, size_t size);
+/* Runs `dmft ARGS` in the directory; returns its exit status, output and errors kept. */
+int run(const char *arguments);
+int exists(const char *name);
+void write_text(const char *name, const char *text);
+int count_lines(const char *text);
+/* `dmft ARGUMENTS` must exit 2 with one line that names `named`. */
+void expect_refusal(const char *arguments, const char *named);
+
+#endif
