@@ -138,6 +138,39 @@ static dmft_model_t default_model(void) {
   return problem.model;
 }
 
+typedef struct {
+  char first_failure[256];
+  int failures;
+} first_failure_t;
+
+static void keep_first(void *user, int passed, const char *description) {
+  first_failure_t *state = user;
+  if (passed || state->failures++ > 0) return;
+  snprintf(state->first_failure, sizeof state->first_failure, "%s", description);
+}
+
+int dmft_model_check_derivatives(const dmft_model_t *model, char *message, size_t size) {
+  static const double labels[] = {-1.3, -0.2, 0.45, 1.1}, binary[] = {-1.0, 1.0}, none[] = {0.0};
+  first_failure_t first = {"", 0};
+  checker_t checker = {keep_first, &first, 0};
+  const dmft_activation_t *a = model->activation;
+  const dmft_loss_t *l = model->loss;
+  const dmft_regularizer_t *r = model->regularizer;
+  char what[3][96];
+  snprintf(what[0], sizeof what[0], "--activation %s", a->name);
+  snprintf(what[1], sizeof what[1], "--loss %s", l->name);
+  snprintf(what[2], sizeof what[2], "--regularizer %s", r->name);
+  check_scalar(&checker, what[0], activation_value, activation_slope, activation_curvature, none, 1,
+               model->activation_params, a, a->slope_is_continuous);
+  check_scalar(&checker, what[1], loss_value, loss_slope, loss_curvature, l->needs_binary_labels ? binary : labels,
+               l->needs_binary_labels ? 2 : 4, model->loss_params, l, l->slope_is_continuous);
+  check_scalar(&checker, what[2], regularizer_value, regularizer_slope, regularizer_curvature, none, 1,
+               model->regularizer_params, r, 1);
+  if (checker.failures == 0) return DMFT_OK;
+  snprintf(message, size, "%s: this check fails at the chosen --model-param values", first.first_failure);
+  return DMFT_EINVAL;
+}
+
 int dmft_plugin_check(const dmft_plugin_t *plugin, dmft_check_report_t report, void *user) {
   checker_t checker = {report, user, 0};
   static const double labels[] = {-1.3, -0.2, 0.45, 1.1}, binary[] = {-1.0, 1.0}, none[] = {0.0};

@@ -185,6 +185,7 @@ int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size
            "bernoulli, or a smooth activation (tanh, erf)",
            model->activation->name, problem->noise->name);
   const double field_variance = problem->theta0_var + problem->init_overlap * problem->init_overlap * problem->teacher_var;
+  if (dmft_model_check_derivatives(model, message, message_size) != DMFT_OK) return DMFT_EINVAL;
   return dmft_model_check_fields(model, sqrt(field_variance), sqrt(problem->teacher_var), message, message_size);
 }
 

@@ -124,6 +124,10 @@ double dmft_model_param(const dmft_model_t *model, const char *name, int *found)
  * teacher fields of teacher_sd) and labels with noise up to 4 standard deviations. DMFT_OK, or
  * DMFT_EINVAL with a one-line message naming the component and the point. */
 int dmft_model_check_fields(const dmft_model_t *model, double field_sd, double teacher_sd, char *message, size_t size);
+/* The load-time derivative checks of the chosen activation, loss and regularizer (finite
+ * differences on [-4, 4], models/conformance.c) at the model's own parameters, which the load
+ * checks only see at their defaults. DMFT_OK, or DMFT_EINVAL with the first failure. */
+int dmft_model_check_derivatives(const dmft_model_t *model, char *message, size_t size);
 
 /* The label of a sample with teacher pre-activations wstar (k*), standard normal eps and a
  * uniform flip_uniform in (0,1) (used by the sign teacher's label flips). */
