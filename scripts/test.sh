@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, builds, and runs the whole suite twice, once as
-# built for users and once under AddressSanitizer and UndefinedBehaviorSanitizer.
+# built for users and once under AddressSanitizer and UndefinedBehaviorSanitizer; then fuzzes
+# the option parser and the plugin descriptor checks for a bounded time (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -11,3 +12,5 @@ bash scripts/build.sh build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDMFT_SA
 echo "== test suite (AddressSanitizer + UndefinedBehaviorSanitizer)"
 (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --output-on-failure -j 2)
+echo "== bounded fuzzing (libFuzzer)"
+bash scripts/fuzz.sh 60
