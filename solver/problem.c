@@ -11,6 +11,7 @@
 #include "replica.h"
 
 #define DMFT_MAX_STEPS 200000
+#define STEPS_SATURATED (1L << 40)
 #define DMFT_MAX_OUTPUT_ROWS 1001
 
 void dmft_problem_set_defaults(dmft_problem_t *problem) {
@@ -57,8 +58,10 @@ int dmft_problem_parameter_side_is_sampled(const dmft_problem_t *problem) {
 
 long dmft_problem_steps(const dmft_problem_t *problem) {
   /* The grid ends at the first multiple of dt at or beyond tmax; the tolerance keeps
-   * tmax = 6, dt = 0.05 at 120 steps despite rounding. */
-  return (long)ceil(problem->tmax / problem->dt - 1e-9);
+   * tmax = 6, dt = 0.05 at 120 steps despite rounding. Saturated (far beyond DMFT_MAX_STEPS,
+   * which the check refuses) so that an unchecked problem never overflows a long. */
+  const double steps = ceil(problem->tmax / problem->dt - 1e-9);
+  return steps < (double)STEPS_SATURATED ? (long)steps : STEPS_SATURATED;
 }
 
 long dmft_problem_output_every(const dmft_problem_t *problem) {
@@ -143,7 +146,7 @@ int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size
   if (!(problem->dt > 0)) REJECT("--dt must be a number > 0 (got %g)", problem->dt);
   if (!(problem->dt < problem->tmax)) REJECT("--dt must be smaller than --tmax (got dt %g, tmax %g)", problem->dt, problem->tmax);
   if (problem->tmax / problem->dt > DMFT_MAX_STEPS)
-    REJECT("--dt must give at most %d steps up to --tmax (got %.0f steps)", DMFT_MAX_STEPS, ceil(problem->tmax / problem->dt));
+    REJECT("--dt must give at most %d steps up to --tmax (got %.3g steps)", DMFT_MAX_STEPS, ceil(problem->tmax / problem->dt));
   if (problem->paths < 1) REJECT("--paths must be an integer >= 1 (got %ld)", problem->paths);
   if (problem->threads < 0 || problem->threads > 1024)
     REJECT("--threads must be an integer from 0 (all cores) to 1024 (got %d)", problem->threads);
@@ -178,12 +181,6 @@ int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size
   if (problem->init_overlap != 0 && model->k != model->kstar)
     REJECT("--init-overlap needs --k equal to --kstar, it is applied unit by unit (got k %d, kstar %d)", model->k,
            model->kstar);
-  const char *noise_problem = problem->noise->check ? problem->noise->check(problem->kappa, problem->dt) : NULL;
-  if (noise_problem) REJECT("--noise %s needs %s (got kappa*dt = %g)", problem->noise->name, noise_problem, problem->kappa * problem->dt);
-  if (!dmft_model_gradient_is_continuous(model) && !problem->noise->is_point_process)
-    REJECT("--activation %s has a gradient that jumps, which --noise %s does not support: use --noise poisson or "
-           "bernoulli, or a smooth activation (tanh, erf)",
-           model->activation->name, problem->noise->name);
   const double field_variance = problem->theta0_var + problem->init_overlap * problem->init_overlap * problem->teacher_var;
   if (dmft_model_check_derivatives(model, message, message_size) != DMFT_OK) return DMFT_EINVAL;
   return dmft_model_check_fields(model, sqrt(field_variance), sqrt(problem->teacher_var), message, message_size);
@@ -204,7 +201,20 @@ static int check_memory(const dmft_problem_t *problem, char *message, size_t mes
          (with_paths + with_steps) / gib, with_steps / gib, dmft_problem_steps(problem), available / gib);
 }
 
+/* What only the DMFT solver needs: a step its noise module accepts, a gradient its engine can
+ * take, and memory. */
+static int check_solver(const dmft_problem_t *problem, char *message, size_t message_size) {
+  const dmft_model_t *model = &problem->model;
+  const char *noise_problem = problem->noise->check ? problem->noise->check(problem->kappa, problem->dt) : NULL;
+  if (noise_problem) REJECT("--noise %s needs %s (got kappa*dt = %g)", problem->noise->name, noise_problem, problem->kappa * problem->dt);
+  if (!dmft_model_gradient_is_continuous(model) && !problem->noise->is_point_process)
+    REJECT("--activation %s has a gradient that jumps, which --noise %s does not support: use --noise poisson or "
+           "bernoulli, or a smooth activation (tanh, erf)",
+           model->activation->name, problem->noise->name);
+  return check_memory(problem, message, message_size);
+}
+
 int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t message_size) {
   const int status = dmft_problem_check_inputs(problem, message, message_size);
-  return status != DMFT_OK ? status : check_memory(problem, message, message_size);
+  return status != DMFT_OK ? status : check_solver(problem, message, message_size);
 }

@@ -292,14 +292,19 @@ long dmft_result_first_non_finite_row(const dmft_result_t *r, int with_kernels) 
   const size_t kk = (size_t)(r->k * r->k), kks = (size_t)(r->k * r->kstar);
   for (long i = 0; i < r->rows_done; i++) {
     const size_t row = (size_t)i;
-    int finite = all_finite(r->M + row * kks, kks) && all_finite(r->M_se + row * kks, kks) &&
-                 all_finite(r->Q + row * kk, kk) && all_finite(r->Q_se + row * kk, kk) && isfinite(r->train_loss[i]) &&
-                 isfinite(r->train_loss_se[i]) && isfinite(r->test_loss[i]) && isfinite(r->test_loss_se[i]);
-    if (r->test_metric) finite = finite && isfinite(r->test_metric[i]) && isfinite(r->test_metric_se[i]);
+    /* One group has no spread to measure: its standard errors are NaN by construction, not by
+     * overflow, and are left out. */
+    const int errors = r->groups >= 2;
+    int finite = all_finite(r->M + row * kks, kks) && all_finite(r->Q + row * kk, kk) && isfinite(r->train_loss[i]) &&
+                 isfinite(r->test_loss[i]);
+    if (errors)
+      finite = finite && all_finite(r->M_se + row * kks, kks) && all_finite(r->Q_se + row * kk, kk) &&
+               isfinite(r->train_loss_se[i]) && isfinite(r->test_loss_se[i]);
+    if (r->test_metric) finite = finite && isfinite(r->test_metric[i]) && (!errors || isfinite(r->test_metric_se[i]));
     /* C(t_i, t_j) for j <= i: the part of the kernel row i adds. */
     const size_t planned = (size_t)r->rows;
     for (size_t j = 0; with_kernels && finite && j <= row; j++)
-      finite = all_finite(r->C + (row * planned + j) * kk, kk) && all_finite(r->C_se + (row * planned + j) * kk, kk);
+      finite = all_finite(r->C + (row * planned + j) * kk, kk) && (!errors || all_finite(r->C_se + (row * planned + j) * kk, kk));
     if (!finite) return i;
   }
   return r->rows_done;

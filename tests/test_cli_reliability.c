@@ -232,11 +232,16 @@ static void test_values_beyond_doubles(void) {
       {"simulate --quiet --n 100000000 --gamma 0.5", "--n"},
       {"online --quiet --k 16 --kstar 16 --tmax 1e9 --dt 1e-3", "--dt"},
       {"solve --quiet --paths 16 --tmax 100 --dt 0.0005", "--dt: "},
+      {"converge --quiet --dt0 1e-300 --tmax 1", "--dt"}, /* the step count once overflowed a long */
+      {"converge --quiet --dt 1,1e-300 --tmax 2", "--dt"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     expect_refusal(cases[i].arguments, cases[i].named);
     if (strstr(cases[i].arguments, "simulate")) CU_ASSERT_PTR_NULL(strstr(errors, "--paths"));
   }
+  /* A horizon no integrator reaches: one line (CVODE's own messages are silenced), exit 3. */
+  CU_ASSERT_EQUAL(run_with("", "online --quiet --tmax 1e300 --dt 1e299 --out far"), 3);
+  CU_ASSERT_EQUAL(count_lines(errors), 1);
 }
 
 /* Plugins that crash are named, exit 4, and touch no output; one that is not finite where the

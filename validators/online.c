@@ -79,6 +79,11 @@ static int right_hand_side(sunrealtype tau, N_Vector y, N_Vector dy, void *user)
   return 0;
 }
 
+/* CVODE's own messages would add lines to the one dmft prints for the same failure. */
+static void quiet_errors(int code, const char *module, const char *function, char *text, void *user) {
+  (void)code, (void)module, (void)function, (void)text, (void)user;
+}
+
 /* Zero where the largest diagonal entry of Q reaches the explosion level: CVODE stops there. */
 static int explosion_root(sunrealtype tau, N_Vector y, sunrealtype *g, void *user) {
   (void)tau;
@@ -145,7 +150,7 @@ int dmft_online_solve(const dmft_problem_t *problem, dmft_progress_fn progress, 
   if (CVodeInit(cvode, right_hand_side, 0.0, y) != CV_SUCCESS || CVodeSStolerances(cvode, 1e-9, 1e-11) != CV_SUCCESS ||
       CVodeSetUserData(cvode, &o) != CV_SUCCESS ||
       (use_bdf ? CVodeSetLinearSolver(cvode, solver, matrix) : CVodeSetNonlinearSolver(cvode, fixed_point)) != CV_SUCCESS ||
-      CVodeRootInit(cvode, 1, explosion_root) != CV_SUCCESS || CVodeSetMaxNumSteps(cvode, 100000) != CV_SUCCESS) {
+      CVodeRootInit(cvode, 1, explosion_root) != CV_SUCCESS || CVodeSetErrHandlerFn(cvode, quiet_errors, NULL) != CV_SUCCESS || CVodeSetMaxNumSteps(cvode, 100000) != CV_SUCCESS) {
     snprintf(message, size, "CVODE could not be set up");
     goto done;
   }

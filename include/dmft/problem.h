@@ -68,8 +68,9 @@ double dmft_problem_memory_bytes(const dmft_problem_t *problem);
 /* DMFT_OK, or DMFT_EINVAL with a one-line message naming the option and what is accepted:
  * every value, and whether the solver's memory fits this machine. */
 int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t message_size);
-/* The same without the solver's memory, for what does not run the solver (a finite-n
- * simulation, the online limit). */
+/* The same without what only the solver needs (the noise module's step limit, a gradient the
+ * engine can take, the memory), for what does not run the solver: a finite-n simulation (which
+ * has dmft_simulation_check), the online limit. */
 int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size_t message_size);
 
 #endif
