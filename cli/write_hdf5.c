@@ -26,7 +26,9 @@ int64_t cli_hdf5_create_in_memory(void) {
     return -1;
   }
   char name[64];
-  snprintf(name, sizeof name, "dmft-in-memory-%ld.h5", (long)getpid());
+  /* HDF5 probes the name on disk even without a backing store: a path that cannot exist
+   * (a file under /dev/null) keeps it from ever touching a user's file. */
+  snprintf(name, sizeof name, "/dev/null/dmft-in-memory-%ld.h5", (long)getpid());
   const hid_t file = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, access);
   H5Pclose(access);
   return file;

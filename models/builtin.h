@@ -26,4 +26,8 @@ const dmft_plugin_t *dmft__plugin_being_checked(const char **path);
  * after loading, and what tests/fuzz/fuzz_plugin_descriptor.c exercises. */
 int dmft__plugin_descriptor_problem(const dmft_plugin_t *plugin, char *problem, size_t size);
 
+/* dmft_plugin_check, counting the failures and keeping the first one's description
+ * (models/conformance.c). */
+int dmft__plugin_check_first_failure(const dmft_plugin_t *plugin, char *first_failure, size_t size);
+
 #endif

@@ -152,7 +152,7 @@ static void keep_first(void *user, int passed, const char *description) {
 int dmft_model_check_derivatives(const dmft_model_t *model, char *message, size_t size) {
   static const double labels[] = {-1.3, -0.2, 0.45, 1.1}, binary[] = {-1.0, 1.0}, none[] = {0.0};
   first_failure_t first = {"", 0};
-  checker_t checker = {keep_first, &first, 0};
+  checker_t checker = {keep_first, &first, 0};  /* its failures counted, the first one kept */
   const dmft_activation_t *a = model->activation;
   const dmft_loss_t *l = model->loss;
   const dmft_regularizer_t *r = model->regularizer;
@@ -169,6 +169,13 @@ int dmft_model_check_derivatives(const dmft_model_t *model, char *message, size_
   if (checker.failures == 0) return DMFT_OK;
   snprintf(message, size, "%s: this check fails at the chosen --model-param values", first.first_failure);
   return DMFT_EINVAL;
+}
+
+int dmft__plugin_check_first_failure(const dmft_plugin_t *plugin, char *first_failure, size_t size) {
+  first_failure_t first = {"", 0};
+  const int failures = dmft_plugin_check(plugin, keep_first, &first);
+  snprintf(first_failure, size, "%s", first.first_failure);
+  return failures;
 }
 
 int dmft_plugin_check(const dmft_plugin_t *plugin, dmft_check_report_t report, void *user) {

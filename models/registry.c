@@ -240,17 +240,6 @@ int dmft_plugin_open(const char *path, const dmft_plugin_t **descriptor, char *m
   return DMFT_OK;
 }
 
-typedef struct {
-  char first_failure[256];
-  int failures;
-} first_failure_t;
-
-static void keep_first_failure(void *user, int passed, const char *description) {
-  first_failure_t *state = user;
-  if (passed || state->failures++ > 0) return;
-  snprintf(state->first_failure, sizeof state->first_failure, "%s", description);
-}
-
 int dmft_plugin_load(const char *path, char *message, size_t size) {
   ensure_builtin();
   char resolved[PATH_MAX];
@@ -264,14 +253,14 @@ int dmft_plugin_load(const char *path, char *message, size_t size) {
   const dmft_plugin_t *plugin = NULL;
   const int status = dmft_plugin_open(path, &plugin, message, size);
   if (status != DMFT_OK) return status;
-  first_failure_t checks = {"", 0};
+  char first_failure[256];
   being_checked.plugin = plugin;
   snprintf(being_checked.path, sizeof being_checked.path, "%s", resolved);
-  const int failures = dmft_plugin_check(plugin, keep_first_failure, &checks);
+  const int failures = dmft__plugin_check_first_failure(plugin, first_failure, sizeof first_failure);
   being_checked.plugin = NULL;
   if (failures > 0) {
     snprintf(message, size, "--plugin %s: plugin '%s' fails %d conformance check%s, first: %s (run dmft check-plugin %s)",
-             path, plugin->name, checks.failures, checks.failures > 1 ? "s" : "", checks.first_failure, path);
+             path, plugin->name, failures, failures > 1 ? "s" : "", first_failure, path);
     return DMFT_EINVAL;
   }
   registered[registered_count].plugin = plugin;
