@@ -485,17 +485,21 @@ static char *read_config_file(const char *path, long *length, char *message, siz
     if (file) fclose(file);
     return NULL;
   }
-  if (!S_ISREG(status.st_mode) || status.st_size > CONFIG_MAX_BYTES) {
-    snprintf(message, size, "--config: '%s' is not a regular file of at most %ld bytes", path, CONFIG_MAX_BYTES);
+  if (!S_ISREG(status.st_mode)) {
+    snprintf(message, size, "--config: '%s' is not a regular file", path);
     fclose(file);
     return NULL;
   }
-  char *text = malloc((size_t)status.st_size + 1);
-  const size_t got = text ? fread(text, 1, (size_t)status.st_size, file) : 0;
-  const int failed = !text || ferror(file) || got != (size_t)status.st_size;
+  /* Read to the end rather than trusting st_size: files under /proc say 0 and hold more. */
+  char *text = malloc(CONFIG_MAX_BYTES + 2);
+  const size_t got = text ? fread(text, 1, CONFIG_MAX_BYTES + 1, file) : 0;
+  const int failed = !text || ferror(file);
   fclose(file);
-  if (failed || memchr(text, '\0', got)) {
-    snprintf(message, size, failed ? "--config: cannot read '%s'" : "--config: '%s' is not a text file (it holds a NUL byte)",
+  if (failed || got > CONFIG_MAX_BYTES || memchr(text, '\0', got)) {
+    snprintf(message, size,
+             failed                     ? "--config: cannot read '%s'"
+             : got > CONFIG_MAX_BYTES   ? "--config: '%s' is larger than 1 MiB"
+                                        : "--config: '%s' is not a text file (it holds a NUL byte)",
              path);
     free(text);
     return NULL;

@@ -7,7 +7,7 @@ packages=(
   libcunit1-dev libhdf5-dev libinih-dev gnuplot-nox
   python3-h5py  # the tests check that h5py reads our HDF5 files
   python3-numpy time  # benchmarks/run.sh: the dense numpy peer, wall time and peak memory
-  clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and clang's sanitizer runtimes
+  clang libclang-rt-14-dev libomp-dev  # scripts/fuzz.sh: libFuzzer, clang's sanitizer runtimes, OpenMP for clang
 )
 as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)

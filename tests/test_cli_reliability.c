@@ -192,7 +192,7 @@ static void test_config_files_that_are_not_text(void) {
   const refusal_t cases[] = {
       {"solve --config /tmp", "--config"},        {"solve --config /dev/zero", "--config"},
       {"solve --config pipe.ini", "--config"},    {"solve --config long.ini", "line 1"},
-      {"solve --config nul.ini", "--config"},
+      {"solve --config nul.ini", "--config"},     {"solve --config /proc/self/mem", "--config"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const int status = run_with("", cases[i].arguments);
