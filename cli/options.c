@@ -61,7 +61,7 @@ static const option_spec_t specs[] = {
     {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax (converge: a ladder DT,DT/r,... with an integer ratio r)", ALL},
     {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD)", ALL & ~CLI_ONLINE},
     {"paths", KIND_INTEGER, "N", "number of sample paths (>= 1), split into up to 16 replica groups", SOLVING},
-    {"seed", KIND_INTEGER, "S", "random seed (integer >= 0)", ALL},
+    {"seed", KIND_INTEGER, "S", "random seed, an integer from 0 to 2^63 - 1", ALL},
     {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it", SOLVING},
     {"output-every", KIND_INTEGER, "N", "write every N-th step (default: at most 1001 rows)", ALL},
     {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv", CLI_SOLVE | CLI_SIMULATE | CLI_CONVERGE | CLI_ONLINE},
@@ -289,7 +289,7 @@ static int set_integer(cli_options_t *options, const char *name, long long value
   const long long limit = 1000000000000LL;
   if (strcmp(name, "seed") == 0) {
     if (value < 0) {
-      snprintf(message, size, "--seed must be an integer >= 0 (got %lld)", value);
+      snprintf(message, size, "--seed must be an integer from 0 to 2^63 - 1 (got %lld)", value);
       return 2;
     }
     p->seed = (uint64_t)value;

@@ -182,6 +182,9 @@ int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size
     REJECT("--init-overlap needs --k equal to --kstar, it is applied unit by unit (got k %d, kstar %d)", model->k,
            model->kstar);
   const double field_variance = problem->theta0_var + problem->init_overlap * problem->init_overlap * problem->teacher_var;
+  if (!isfinite(field_variance))
+    REJECT("--init-overlap %g with --theta0-var %g and --teacher-var %g: the initial field variance is too large for a double",
+           problem->init_overlap, problem->theta0_var, problem->teacher_var);
   if (dmft_model_check_derivatives(model, message, message_size) != DMFT_OK) return DMFT_EINVAL;
   return dmft_model_check_fields(model, sqrt(field_variance), sqrt(problem->teacher_var), message, message_size);
 }

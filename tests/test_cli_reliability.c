@@ -234,6 +234,7 @@ static void test_values_beyond_doubles(void) {
       {"solve --quiet --paths 16 --tmax 100 --dt 0.0005", "--dt: "},
       {"converge --quiet --dt0 1e-300 --tmax 1", "--dt"}, /* the step count once overflowed a long */
       {"converge --quiet --dt 1,1e-300 --tmax 2", "--dt"},
+      {"solve --quiet --init-overlap 1e300", "--init-overlap"}, /* its square overflows */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     expect_refusal(cases[i].arguments, cases[i].named);
