@@ -17,6 +17,7 @@ static void print_usage(FILE *stream) {
          "  validate  compare solve with simulate over several n: PASS or FAIL, and a report\n"
          "  converge  solve over a ladder of time steps and path counts: order, dt -> 0 extrapolation\n"
          "  online    the one-pass limit (gamma -> infinity): online-SGD equations for M and Q, by CVODE\n"
+         "  sweep     solve a grid of configurations (--sweep eta=0.5:2:0.25 ...): a pair of files each, an index, a figure\n"
          "  list      list the models (built-in and --plugin files), their parameters and the noise modules\n"
          "  check-plugin  run the conformance checks on a model plugin\n\n"
          "  dmft COMMAND --help   options of a command\n"
@@ -45,7 +46,8 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "validate") == 0) return cli_validate(argc - 2, argv + 2);
   if (strcmp(argv[1], "converge") == 0) return cli_converge(argc - 2, argv + 2);
   if (strcmp(argv[1], "online") == 0) return cli_online(argc - 2, argv + 2);
+  if (strcmp(argv[1], "sweep") == 0) return cli_sweep(argc - 2, argv + 2);
   if (strcmp(argv[1], "check-plugin") == 0) return cli_check_plugin(argc - 2, argv + 2);
-  fprintf(stderr, "dmft: unknown command '%s' (accepted: solve, simulate, validate, converge, online, list, check-plugin; see dmft --help)\n", argv[1]);
+  fprintf(stderr, "dmft: unknown command '%s' (accepted: solve, simulate, validate, converge, online, sweep, list, check-plugin; see dmft --help)\n", argv[1]);
   return 2;
 }

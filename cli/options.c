@@ -80,7 +80,14 @@ static const option_spec_t specs[] = {
     {"independent-levels", KIND_FLAG, "", "give every level its own seed (no common random numbers, for comparison)", CLI_CONVERGE},
     {"tolerance", KIND_NUMBER, "Z", "largest |deviation| allowed, in combined standard errors (default: Bonferroni, 1%)", CLI_VALIDATE},
     {"suite", KIND_NAME, "NAME", "run a ready study instead of one configuration: paper | paper-quick", CLI_VALIDATE},
+    {"sweep", KIND_TEXT, "NAME=VALUES", "a swept option: NAME=A:B:STEP (A to B inclusive) or NAME=V1,V2,...; repeat for a grid", CLI_SWEEP},
 };
+
+/* A sweep takes every option of solve, and its own. */
+static int takes(const option_spec_t *spec, cli_command_t command) {
+  const unsigned commands = spec->commands & CLI_SOLVE ? spec->commands | CLI_SWEEP : spec->commands;
+  return (commands & command) != 0;
+}
 
 static const option_spec_t *find_spec(const char *name) {
   for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
@@ -93,6 +100,7 @@ static const char *command_name(cli_command_t command) {
          : command == CLI_SIMULATE ? "simulate"
          : command == CLI_VALIDATE ? "validate"
          : command == CLI_CONVERGE ? "converge"
+         : command == CLI_SWEEP    ? "sweep"
                                    : "online";
 }
 
@@ -103,6 +111,7 @@ void cli_options_defaults(cli_options_t *options, cli_command_t command) {
   options->out_prefix = command == CLI_SOLVE      ? "dmft-run"
                         : command == CLI_CONVERGE ? "dmft-converge"
                         : command == CLI_ONLINE   ? "dmft-online"
+                        : command == CLI_SWEEP    ? "dmft-sweep"
                                                   : "dmft-simulation";
   options->seeds = 8;
   options->alpha = 0.5;
@@ -132,7 +141,7 @@ static void refuse_unknown(cli_command_t command, const char *name, char *messag
 
 int cli_option_is_flag(cli_command_t command, const char *name) {
   const option_spec_t *spec = find_spec(name);
-  return spec && (spec->commands & command) ? spec->kind == KIND_FLAG : -1;
+  return spec && takes(spec, command) ? spec->kind == KIND_FLAG : -1;
 }
 
 /* "0.1,0.05,0.025" into the dt ladder; its ratios are checked with the problem. */
@@ -359,7 +368,7 @@ static int add_model_param(cli_options_t *options, const char *text, char *messa
 }
 
 /* After every option: --huber-delta (when the loss takes it) and the --model-param values. */
-static int apply_model_params(cli_options_t *options, char *message, size_t size) {
+int cli_options_apply_model_params(cli_options_t *options, char *message, size_t size) {
   dmft_model_t *model = &options->problem.model;
   int found = 0;
   (void)dmft_model_param(model, "huber-delta", &found);
@@ -376,7 +385,7 @@ static int apply_model_params(cli_options_t *options, char *message, size_t size
 
 int cli_option_set(cli_options_t *options, const char *name, const char *value, char *message, size_t size) {
   const option_spec_t *spec = find_spec(name);
-  if (!spec || !(spec->commands & options->command)) {
+  if (!spec || !takes(spec, options->command)) {
     refuse_unknown(options->command, name, message, size);
     return 2;
   }
@@ -417,6 +426,18 @@ int cli_option_set(cli_options_t *options, const char *name, const char *value, 
         return dmft_plugin_load(value, message, size) == DMFT_OK ? 0 : 2;
       }
       if (strcmp(name, "model-param") == 0) return add_model_param(options, value, message, size);
+      if (strcmp(name, "sweep") == 0) {
+        if (strlen(value) >= sizeof options->sweeps[0]) {
+          snprintf(message, size, "--sweep is too long (at most %zu characters)", sizeof options->sweeps[0] - 1);
+          return 2;
+        }
+        if (options->sweep_count == CLI_MAX_SWEEP_AXES) {
+          snprintf(message, size, "--sweep can be given at most %d times (one per swept option)", CLI_MAX_SWEEP_AXES);
+          return 2;
+        }
+        snprintf(options->sweeps[options->sweep_count++], sizeof options->sweeps[0], "%s", value);
+        return 0;
+      }
       if (strcmp(name, "out") == 0) {
         strcpy(options->out_storage, value);
         options->out_prefix = options->out_storage;
@@ -519,9 +540,11 @@ static int on_config_entry(void *user, const char *section, const char *name, co
     if (*c == '_') *c = '-';
   char inner[512];
   if (section[0] != '\0' && strcmp(section, "solve") != 0 && strcmp(section, "simulate") != 0 &&
-      strcmp(section, "validate") != 0 && strcmp(section, "converge") != 0 && strcmp(section, "online") != 0) {
+      strcmp(section, "validate") != 0 && strcmp(section, "converge") != 0 && strcmp(section, "online") != 0 &&
+      strcmp(section, "sweep") != 0) {
     snprintf(reader->message, reader->size,
-             "--config %s line %d: section [%s] is not known (use [solve], [simulate], [validate], [converge] or none)",
+             "--config %s line %d: section [%s] is not known (use [solve], [simulate], [validate], [converge], [online], "
+             "[sweep] or none)",
              reader->path, line, section);
     reader->status = 2;
     return 0;
@@ -529,7 +552,7 @@ static int on_config_entry(void *user, const char *section, const char *name, co
   /* One file may serve several commands: outside this command's own section, an option of
    * another command is left to that command. */
   const option_spec_t *spec = find_spec(key);
-  if (strcmp(section, command_name(reader->options->command)) != 0 && spec && !(spec->commands & reader->options->command))
+  if (strcmp(section, command_name(reader->options->command)) != 0 && spec && !takes(spec, reader->options->command))
     return 1;
   if (strcmp(key, "config") == 0) {
     snprintf(reader->message, reader->size, "--config %s line %d: a config file cannot name another one", reader->path, line);
@@ -610,7 +633,7 @@ int cli_options_parse(cli_options_t *options, int argc, char **argv, char *messa
     if (strcmp(name, "config") == 0) continue;
     if (cli_option_set(options, name, value, message, size) != 0) return 2;
   }
-  return apply_model_params(options, message, size);
+  return cli_options_apply_model_params(options, message, size);
 }
 
 void cli_options_print_help(cli_command_t command, const char *summary) {
@@ -619,7 +642,7 @@ void cli_options_print_help(cli_command_t command, const char *summary) {
   const dmft_problem_t *p = &defaults.problem;
   printf("usage: dmft %s [--option value ...]\n\n%s\n\noptions:\n", command_name(command), summary);
   for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
-    if (!(specs[i].commands & command)) continue;
+    if (!takes(&specs[i], command)) continue;
     char left[48];
     snprintf(left, sizeof left, "--%s %s", specs[i].name, specs[i].metavar);
     printf("  %-24s %s\n", left, specs[i].help);

@@ -11,10 +11,11 @@
 
 #include "dmft/simulate.h"
 
-typedef enum { CLI_SOLVE = 1, CLI_SIMULATE = 2, CLI_VALIDATE = 4, CLI_CONVERGE = 8, CLI_ONLINE = 16 } cli_command_t;
+typedef enum { CLI_SOLVE = 1, CLI_SIMULATE = 2, CLI_VALIDATE = 4, CLI_CONVERGE = 8, CLI_ONLINE = 16, CLI_SWEEP = 32 } cli_command_t;
 
 #define CLI_MAX_SIZES 12
 #define CLI_MAX_MODEL_PARAMS 16
+#define CLI_MAX_SWEEP_AXES 4
 
 struct cli_model_param {
   char name[64];
@@ -50,6 +51,9 @@ typedef struct {
   double dt0;
   int levels, path_levels, levels_given;
   int independent_levels;
+  /* sweep: the --sweep texts, NAME=VALUES, parsed by cli/sweep_grid.c */
+  char sweeps[CLI_MAX_SWEEP_AXES][1024];
+  int sweep_count;
   char out_storage[4096], report_storage[4096];
 } cli_options_t;
 
@@ -75,6 +79,10 @@ int cli_options_read_config(cli_options_t *options, const char *path, char *mess
 int cli_options_parse(cli_options_t *options, int argc, char **argv, char *message, size_t size);
 
 void cli_options_print_help(cli_command_t command, const char *summary);
+
+/* --huber-delta and the --model-param values, applied again after a component was set (setting
+ * one resets its parameters to their defaults): what a sweep does for each configuration. */
+int cli_options_apply_model_params(cli_options_t *options, char *message, size_t size);
 
 /* The simulation a parsed command line asks for, at size n: the algorithm --simulate names, or
  * the one --noise describes. */
