@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "crash_report.h"
 #include "output_transaction.h"
+#include "provenance.h"
 #include "dmft/dmft.h"
 
 static void print_usage(FILE *stream) {
@@ -39,6 +40,7 @@ int main(int argc, char **argv) {
   }
   /* A run stopped by a signal leaves no staged file behind; a plugin that crashes is named. */
   cli_output_install_signal_cleanup();
+  cli_provenance_record(argc, argv);
   cli_crash_report_install();
   if (strcmp(argv[1], "solve") == 0) return cli_solve(argc - 2, argv + 2);
   if (strcmp(argv[1], "list") == 0) return cli_list(argc - 2, argv + 2);

@@ -10,6 +10,7 @@
 
 #include "dmft/health.h"
 #include "failure_injection.h"
+#include "provenance.h"
 #include "writers.h"
 
 static herr_t write_dataset(hid_t file, const char *name, int rank, const hsize_t *dims, const double *data) {
@@ -139,6 +140,14 @@ static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_r
     s |= set_scalar(file, integer_names[i], H5T_NATIVE_LONG, &integers[i]);
   const unsigned long long seed = p->seed;
   s |= set_scalar(file, "seed", H5T_NATIVE_ULLONG, &seed);
+  /* Everything else that changes a number, and where the result came from. */
+  const int flags[] = {p->quasi_random, p->sampled_parameter_side};
+  const char *flag_names[] = {"quasi_random", "sampled_parameter_side"};
+  for (size_t i = 0; i < 2; i++) s |= set_scalar(file, flag_names[i], H5T_NATIVE_INT, &flags[i]);
+  s |= set_string(file, "command_line", cli_provenance_command_line());
+  char plugins[8192];
+  cli_provenance_plugins(plugins, sizeof plugins);
+  s |= set_string(file, "plugins", plugins);
   return s;
 }
 
@@ -173,6 +182,10 @@ static herr_t write_simulation(hid_t file, const dmft_simulation_t *simulation) 
   const char *names[] = {"n", "d", "batch"};
   for (size_t i = 0; i < 3; i++) s |= set_scalar(file, names[i], H5T_NATIVE_LONG, &integers[i]);
   s |= set_scalar(file, "step_time", H5T_NATIVE_DOUBLE, &simulation->step_time);
+  s |= set_string(file, "time_grid", "the rows are the solver's output times; the simulation steps every step_time (a batch "
+                                     "of `batch` samples for SGD, dt otherwise) and is read at the step nearest each row");
+  s |= set_string(file, "R_columns", "R(t, s) is measured by kicked copies of the run at two times s only (the rows at a "
+                                     "quarter and at half of the horizon); every other column is NaN");
   const hsize_t rows[1] = {(hsize_t)simulation->result->rows_done};
   s |= write_dataset(file, "test_loss_gaussian", 1, rows, simulation->test_loss_gaussian);
   s |= write_dataset(file, "test_loss_gaussian_se", 1, rows, simulation->test_loss_gaussian_se);
@@ -224,6 +237,7 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
   s |= write_attributes(file, problem, r);
   s |= simulation ? write_simulation(file, simulation) : set_string(file, "kind", "dmft solution");
   if (!simulation) s |= write_health(file, problem, r);
+  if (s >= 0 && cli_hdf5_describe(file) < 0) s = -1;
   if (s < 0) {
     H5Fclose(file);
     return DMFT_EIO;

@@ -22,6 +22,9 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
  * file it cannot close (which crashed its shutdown at exit). */
 int64_t cli_hdf5_create_in_memory(void); /* an hid_t */
 int cli_hdf5_save(int64_t file, const char *path); /* closes `file`; DMFT_OK or DMFT_EIO */
+/* Descriptions, units and dimension names of every dataset, t as the time axes' scale, and the
+ * R convention (cli/hdf5_describe.c). A negative value on failure. */
+int cli_hdf5_describe(int64_t file);
 /* Checks --out PREFIX for PREFIX.csv and PREFIX.h5 before any work (1, or 0 with a message). */
 int cli_prepare_result_outputs(cli_output_t *output, const char *prefix, char *message, size_t size);
 /* Writes the staged pair and commits it: 1 when both replaced the earlier pair, else 0 with the

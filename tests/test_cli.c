@@ -289,11 +289,36 @@ static void test_online(void) {
   expect_refusal("online --quiet --regularizer l1 --out refused", "--regularizer l1");
 }
 
+/* The HDF5 file says what every dataset is, names its dimensions, records the command line and
+ * each plugin with its SHA-256 (checked against sha256sum, an independent implementation). */
+static void test_outputs_describe_themselves(void) {
+  char arguments[1024], command[4096];
+  snprintf(arguments, sizeof arguments,
+           "solve --quiet --paths 300 --tmax 0.5 --plugin %s/robust.so --loss cauchy --model-param cauchy-scale=0.5 --out described",
+           DMFT_PLUGIN_DIR);
+  CU_ASSERT_EQUAL_FATAL(run(arguments), 0);
+  snprintf(command, sizeof command,
+           "cd %s && digest=$(sha256sum %s/robust.so | cut -d' ' -f1) && /usr/bin/python3 -c \"import sys, h5py\n"
+           "f = h5py.File('described.h5', 'r')\n"
+           "for name in f:\n"
+           "    assert f[name].attrs['description'], name\n"
+           "    assert all(dim.label for dim in f[name].dims), name\n"
+           "assert [dim.label for dim in f['C'].dims] == ['t', 's', 'a', 'b']\n"
+           "assert (f['C'].dims[1][0][:] == f['t'][:]).all()\n"
+           "assert 'strictly causal' in f.attrs['R_convention']\n"
+           "assert f.attrs['command_line'].startswith('dmft solve --quiet --paths 300'), f.attrs['command_line']\n"
+           "assert f.attrs['plugins'] == '%s/robust.so sha256:' + sys.argv[1], f.attrs['plugins']\n"
+           "assert f.attrs['param_cauchy_scale'] == 0.5 and f.attrs['quasi_random'] == 0\n\" \"$digest\"",
+           directory, DMFT_PLUGIN_DIR, DMFT_PLUGIN_DIR);
+  CU_ASSERT_EQUAL(system(command), 0);
+}
+
 int main(void) {
   if (cli_test_make_directory("cli") != 0) return 1;
   CU_TestInfo tests[] = {{"help, version, list", test_help_version_list},
                          {"bad input is refused and loses nothing", test_bad_input_is_refused_and_loses_nothing},
                          {"outputs follow the contract", test_outputs_follow_the_contract},
+                         {"outputs describe themselves", test_outputs_describe_themselves},
                          {"config file and overrides", test_config_file_and_overrides},
                          {"divergence keeps rows and exits 3", test_divergence_keeps_rows_and_exits_3},
                          {"simulate writes the solver layout", test_simulate_writes_the_solver_layout},

@@ -1,0 +1,79 @@
+/* Every dataset of a result file says what it is: a `description`, `units` where there are
+ * any, and the name of each dimension (t and s for time, a and b for units), with t and epoch
+ * attached as HDF5 dimension scales of the time axes, so that h5py (dims[0][0]) and xarray find
+ * the times by themselves. */
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <string.h>
+
+#include "writers.h"
+
+typedef struct {
+  const char *name, *description, *units;
+  const char *dimensions; /* one letter a dimension */
+} described_t;
+
+/* The convention of R, written into the file and docs/observables.md. */
+#define R_CONVENTION                                                                                                    \
+  "R_ab(t, s): the change of theta_a(t) per unit kick to theta_b at time s, per dimension; strictly causal, 0 for s >= " \
+  "t, and on the step grid R(t_{k+1}, t_k) = identity (a kick at step k moves theta at step k+1)"
+
+static const described_t described[] = {
+    {"t", "time t of each output row (the DMFT time; epochs = kappa t)", "time", "t"},
+    {"epoch", "epochs kappa t of each output row: passes over the training set", "epochs", "t"},
+    {"M", "overlap M_ab(t) = theta_a(t) . theta*_b / d (a student unit, b teacher unit)", "", "tab"},
+    {"M_se", "standard error of M", "", "tab"},
+    {"Q", "norm Q_ab(t) = theta_a(t) . theta_b(t) / d", "", "tab"},
+    {"Q_se", "standard error of Q", "", "tab"},
+    {"train_loss", "train loss at t: the mean loss over the n training samples", "loss", "t"},
+    {"train_loss_se", "standard error of the train loss", "loss", "t"},
+    {"test_loss", "test loss at t: the expected loss on a fresh sample", "loss", "t"},
+    {"test_loss_se", "standard error of the test loss", "loss", "t"},
+    {"test_metric", "the loss's test metric at t (test_metric_name) on a fresh sample", "", "t"},
+    {"test_metric_se", "standard error of the test metric", "", "t"},
+    {"test_loss_gaussian", "simulation: the test loss from the Gaussian formula at the simulated M and Q", "loss", "t"},
+    {"test_loss_gaussian_se", "standard error of test_loss_gaussian", "loss", "t"},
+    {"C", "two-time correlation C_ab(t, s) = theta_a(t) . theta_b(s) / d", "", "tsab"},
+    {"C_se", "standard error of C", "", "tsab"},
+    {"R", R_CONVENTION, "", "tsab"},
+    {"R_se", "standard error of R", "", "tsab"},
+};
+
+static herr_t set_text(hid_t object, const char *name, const char *value) {
+  const hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  const hid_t attribute = H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t status = attribute < 0 ? -1 : H5Awrite(attribute, type, &value);
+  if (attribute >= 0) status |= H5Aclose(attribute);
+  H5Sclose(space);
+  H5Tclose(type);
+  return status;
+}
+
+int cli_hdf5_describe(int64_t file) {
+  herr_t status = set_text(file, "R_convention", R_CONVENTION);
+  const hid_t time = H5Dopen2(file, "t", H5P_DEFAULT);
+  if (time < 0) return -1;
+  status |= H5DSset_scale(time, "t");
+  for (size_t i = 0; i < sizeof described / sizeof described[0]; i++) {
+    const described_t *d = &described[i];
+    if (H5Lexists(file, d->name, H5P_DEFAULT) <= 0) continue;
+    const hid_t dataset = H5Dopen2(file, d->name, H5P_DEFAULT);
+    if (dataset < 0) {
+      status = -1;
+      continue;
+    }
+    status |= set_text(dataset, "description", d->description);
+    if (d->units[0]) status |= set_text(dataset, "units", d->units);
+    for (unsigned dim = 0; dim < strlen(d->dimensions); dim++) {
+      const char label[2] = {d->dimensions[dim], '\0'};
+      status |= H5DSset_label(dataset, dim, label);
+      /* Both time axes of C and R run over the same rows: t is the scale of each. */
+      if ((label[0] == 't' || label[0] == 's') && strcmp(d->name, "t") != 0) status |= H5DSattach_scale(dataset, time, dim);
+    }
+    H5Dclose(dataset);
+  }
+  H5Dclose(time);
+  return status;
+}
