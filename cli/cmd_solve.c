@@ -1,20 +1,25 @@
 /* dmft solve: read options, check them all before anything runs, solve, write PREFIX.h5 and
  * PREFIX.csv. Bad input writes nothing; a divergence writes the rows before it and exits 3. */
 #define _POSIX_C_SOURCE 200809L
+#include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "dmft/health.h"
 #include "options.h"
+#include "output_transaction.h"
 #include "progress.h"
 #include "writers.h"
 
 static const char *const solve_summary =
     "Solve the DMFT equations of multi-pass SGD (poisson, bernoulli), SME (gauss) or gradient flow (flow)\n"
     "for a multi-index model, and write the learning curves, overlaps and two-time kernels with their\n"
-    "standard errors to PREFIX.csv and PREFIX.h5.";
+    "standard errors to PREFIX.csv and PREFIX.h5. With --checkpoint FILE the state is saved every\n"
+    "--checkpoint-every seconds and on SIGINT/SIGTERM; --resume FILE continues it to the same bits.";
 
 /* The numbers that say whether the result can be trusted, and any warning (dmft/health.h). */
 static void print_health(const dmft_problem_t *problem, const dmft_result_t *result) {
@@ -25,6 +30,39 @@ static void print_health(const dmft_problem_t *problem, const dmft_result_t *res
          result->t[result->rows_done - 1], health.relative_se_M, health.relative_se_Q, health.relative_se_train_loss,
          health.relative_se_test_loss, health.smallest_eigenvalue_C, health.warning_count ? "WARNINGS:" : "no warnings");
   for (int i = 0; i < health.warning_count; i++) printf("  warning: %s\n", health.warnings[i]);
+}
+
+/* With --checkpoint, SIGINT and SIGTERM ask the solve to save its state and stop at the next
+ * step boundary; a second signal ends the process as it would have. */
+static volatile int stop_requested;
+static volatile sig_atomic_t stopping_signal;
+
+static void request_stop(int number) {
+  stopping_signal = number;
+  stop_requested = 1;
+  signal(number, SIG_DFL);
+}
+
+/* --checkpoint FILE and --resume FILE, before any work. 1, or 0 with a message. */
+static int check_checkpoint_options(const cli_options_t *options, char *message, size_t size) {
+  if (!(options->checkpoint_every > 0)) {
+    snprintf(message, size, "--checkpoint-every must be a number of seconds > 0 (got %g)", options->checkpoint_every);
+    return 0;
+  }
+  if (options->resume_path && access(options->resume_path, R_OK) != 0) {
+    snprintf(message, size, "--resume: cannot read '%s'", options->resume_path);
+    return 0;
+  }
+  const char *path = options->checkpoint_path ? options->checkpoint_path : options->resume_path;
+  if (!path) return 1;
+  struct stat status;
+  if (stat(path, &status) == 0 && !S_ISREG(status.st_mode)) {
+    snprintf(message, size, "--checkpoint: '%s' exists and is not a regular file", path);
+    return 0;
+  }
+  char copy[4200];
+  snprintf(copy, sizeof copy, "%s", path);
+  return cli_output_directory_takes_files("--checkpoint", dirname(copy), message, size);
 }
 
 int cli_solve(int argc, char **argv) {
@@ -38,18 +76,38 @@ int cli_solve(int argc, char **argv) {
   }
   cli_output_t output;
   if (parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
+      !check_checkpoint_options(&options, message, sizeof message) ||
       !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) {
     fprintf(stderr, "dmft solve: %s\n", message);
     return 2;
   }
 
+  /* A resumed solve keeps checkpointing into the file it came from, unless told otherwise. */
+  const char *checkpoint = options.checkpoint_path ? options.checkpoint_path : options.resume_path;
+  if (checkpoint) {
+    signal(SIGINT, request_stop);
+    signal(SIGTERM, request_stop);
+  }
   cli_progress_t progress;
   cli_progress_start(&progress, "dmft solve", options.quiet);
   dmft_result_t *result = NULL;
-  const int status = dmft_solve(&options.problem, cli_progress_update, &progress, &result);
+  const dmft_checkpoint_options_t checkpointing = {.path = checkpoint,
+                                                   .every_seconds = options.checkpoint_every,
+                                                   .resume = options.resume_path,
+                                                   .stop = &stop_requested,
+                                                   .message = message,
+                                                   .message_size = sizeof message};
+  const int status = dmft_solve_checkpointed(&options.problem, cli_progress_update, &progress, checkpoint ? &checkpointing : NULL,
+                                             &result);
   cli_progress_finish(&progress);
+  if (checkpoint) cli_output_install_signal_cleanup(); /* back to removing staged files */
+  if (status == DMFT_EINTERRUPTED) {
+    fprintf(stderr, "dmft solve: stopped by %s; the state is in %s: run the same command with --resume %s to continue\n",
+            stopping_signal == SIGTERM ? "SIGTERM" : "SIGINT", checkpoint, checkpoint);
+    return 128 + (stopping_signal ? (int)stopping_signal : SIGINT);
+  }
   if (status != DMFT_OK && status != DMFT_EDIVERGED) {
-    fprintf(stderr, "dmft solve: %s\n", dmft_strerror(status));
+    fprintf(stderr, "dmft solve: %s\n", status == DMFT_EINVAL || status == DMFT_EIO ? message : dmft_strerror(status));
     return 2;
   }
 
@@ -75,6 +133,8 @@ int cli_solve(int argc, char **argv) {
            h5_path, result->rows_done, result->t[result->rows_done - 1], options.problem.paths, result->groups, seconds);
     print_health(&options.problem, result);
   }
+  /* The result is in its files: the checkpoint it came from has served. */
+  if (checkpoint && written) unlink(checkpoint);
   dmft_result_free(&result);
   return exit_status;
 }

@@ -69,7 +69,7 @@ static int plan(sweep_t *s, const cli_options_t *base, char *message, size_t siz
     snprintf(prefix, sizeof prefix, "%s-%s", base->out_prefix, label);
     if (!cli_prepare_result_outputs(&s->outputs[i], prefix, message, size)) return 2;
     cli_sweep_row_t *row = &s->rows[i];
-    row->signature = cli_problem_signature(&s->options[i].problem);
+    row->signature = dmft_problem_signature(&s->options[i].problem);
     row->diverged_at = -1.0;
     snprintf(row->status, sizeof row->status, "pending");
     snprintf(row->csv, sizeof row->csv, "%s", s->outputs[i].final[0]);

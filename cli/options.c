@@ -80,6 +80,9 @@ static const option_spec_t specs[] = {
     {"independent-levels", KIND_FLAG, "", "give every level its own seed (no common random numbers, for comparison)", CLI_CONVERGE},
     {"tolerance", KIND_NUMBER, "Z", "largest |deviation| allowed, in combined standard errors (default: Bonferroni, 1%)", CLI_VALIDATE},
     {"suite", KIND_NAME, "NAME", "run a ready study instead of one configuration: paper | paper-quick", CLI_VALIDATE},
+    {"checkpoint", KIND_TEXT, "FILE", "save the solve's state to FILE every --checkpoint-every seconds and on SIGINT/SIGTERM", CLI_SOLVE},
+    {"checkpoint-every", KIND_NUMBER, "SECONDS", "seconds between checkpoints, > 0 (default 600)", CLI_SOLVE},
+    {"resume", KIND_TEXT, "FILE", "continue the solve saved in FILE (same options); the output is that of an uninterrupted run", CLI_SOLVE},
     {"sweep", KIND_TEXT, "NAME=VALUES", "a swept option: NAME=A:B:STEP (A to B inclusive) or NAME=V1,V2,...; repeat for a grid", CLI_SWEEP},
 };
 
@@ -115,6 +118,7 @@ void cli_options_defaults(cli_options_t *options, cli_command_t command) {
                                                   : "dmft-simulation";
   options->seeds = 8;
   options->alpha = 0.5;
+  options->checkpoint_every = 600.0;
   options->levels = 4;
   options->path_levels = 3;
   if (command == CLI_VALIDATE) {
@@ -272,6 +276,7 @@ static int set_number(cli_options_t *options, const char *name, double value) {
   if (strcmp(name, "max-mem") == 0) options->max_mem_gib = value;
   if (strcmp(name, "tolerance") == 0) options->tolerance = value;
   if (strcmp(name, "dt0") == 0) options->dt0 = value;
+  if (strcmp(name, "checkpoint-every") == 0) options->checkpoint_every = value;
   if (strcmp(name, "huber-delta") == 0) options->huber_delta_given = 1;
   struct {
     const char *name;
@@ -444,6 +449,10 @@ int cli_option_set(cli_options_t *options, const char *name, const char *value, 
       } else if (strcmp(name, "report") == 0) {
         strcpy(options->report_storage, value);
         options->report_dir = options->report_storage;
+      } else if (strcmp(name, "checkpoint") == 0 || strcmp(name, "resume") == 0) {
+        char *storage = strcmp(name, "checkpoint") == 0 ? options->checkpoint_storage : options->resume_storage;
+        strcpy(storage, value);
+        *(strcmp(name, "checkpoint") == 0 ? &options->checkpoint_path : &options->resume_path) = storage;
       }
       return 0;
     case KIND_FLAG: {

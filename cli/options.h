@@ -54,7 +54,10 @@ typedef struct {
   /* sweep: the --sweep texts, NAME=VALUES, parsed by cli/sweep_grid.c */
   char sweeps[CLI_MAX_SWEEP_AXES][1024];
   int sweep_count;
-  char out_storage[4096], report_storage[4096];
+  /* solve: checkpoints */
+  const char *checkpoint_path, *resume_path;
+  double checkpoint_every;
+  char out_storage[4096], report_storage[4096], checkpoint_storage[4096], resume_storage[4096];
 } cli_options_t;
 
 void cli_options_defaults(cli_options_t *options, cli_command_t command);

@@ -11,28 +11,6 @@
 
 #include "dmft/dmft.h"
 
-/* FNV-1a over the text of every field that changes the numbers, and the version. A field added
- * to dmft_problem_t that changes results must be added here, or a rerun would reuse outputs
- * made without it. */
-uint64_t cli_problem_signature(const dmft_problem_t *p) {
-  char text[4096];
-  const dmft_model_t *m = &p->model;
-  int used = snprintf(text, sizeof text, "%s|%s|%s|%s|%s|%s|%d|%d|%.17g|%.17g|", dmft_version(), m->activation->name,
-                      m->loss->name, m->teacher->name, m->regularizer->name, p->noise->name, m->k, m->kstar, m->label_noise,
-                      m->flip_prob);
-  const double *params[4] = {m->activation_params, m->loss_params, m->teacher_params, m->regularizer_params};
-  for (int g = 0; g < 4; g++)
-    for (int i = 0; i < DMFT_MAX_PARAMS; i++) used += snprintf(text + used, sizeof text - (size_t)used, "%.17g,", params[g][i]);
-  snprintf(text + used, sizeof text - (size_t)used,
-           "|%.17g|%.17g|%.17g|%.17g|%.17g|%.17g|%.17g|%d|%d|%.17g|%d|%ld|%ld|%ld|%.17g|%.17g|%ld|%" PRIu64 "|%ld|%d", p->gamma,
-           p->eta, p->kappa, p->ridge, p->theta0_var, p->init_overlap, p->teacher_var, (int)p->teacher_prior,
-           (int)p->init_prior, p->sparsity, p->sampled_parameter_side, p->parameter_paths, p->train_loss_paths,
-           p->response_paths, p->tmax, p->dt, p->paths, p->seed, p->output_every, p->quasi_random);
-  uint64_t hash = 14695981039346656037ULL;
-  for (const unsigned char *c = (const unsigned char *)text; *c; c++) hash = (hash ^ *c) * 1099511628211ULL;
-  return hash;
-}
-
 void cli_sweep_row_from_result(cli_sweep_row_t *row, const dmft_result_t *r) {
   const long last = r->rows_done - 1;
   const int km = r->k * r->kstar, kq = r->k * r->k;

@@ -21,9 +21,6 @@ typedef struct {
   char csv[4200], h5[4200];
 } cli_sweep_row_t;
 
-/* A hash of everything that changes a configuration's numbers (not --threads, which does not):
- * equal signatures mean equal outputs. */
-uint64_t cli_problem_signature(const dmft_problem_t *problem);
 /* The final values of a result into a row. */
 void cli_sweep_row_from_result(cli_sweep_row_t *row, const dmft_result_t *result);
 /* Writes the index of `rows` (one per configuration of `grid`) to `path`. 0, or EIO. */

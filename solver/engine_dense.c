@@ -67,6 +67,21 @@ static double dense_bytes(const dmft_problem_t *problem, long paths) {
   return 8.0 * (variables * (variables + 1.0) / 2.0 + (double)paths * per_path + tangent_doubles(problem) + steps * k * k);
 }
 
+/* What steps change: the group's factor, each path's innovations, kicks, kick derivatives,
+ * moves and stream, the tangents or R by columns. Labels and w* are drawn again by create. */
+static void dense_regions(const dmft__replica_t *replica, void *opaque, dmft__region_fn visit, void *user) {
+  dense_state_t *state = opaque;
+  const int k = replica->problem->model.k;
+  const size_t paths = (size_t)replica->paths, steps = (size_t)replica->steps + 1, kk = (size_t)(k * k);
+  visit(user, state->factor, sizeof(double) * dmft__packed_row(state->variables));
+  visit(user, state->innovations, sizeof(double) * paths * (size_t)state->variables);
+  visit(user, state->kicks, sizeof(double) * paths * steps * (size_t)k);
+  visit(user, state->kick_derivatives, sizeof(double) * paths * steps * kk);
+  visit(user, state->shared_tangents ? state->tangents : state->R_columns, sizeof(double) * dmft__packed_row((long)steps) * kk);
+  visit(user, state->moved, paths * steps);
+  visit(user, state->rngs, sizeof(dmft_rng_t) * paths);
+}
+
 /* Block R(q, m), q > m, in the column layout: column m holds q = m+1..K. */
 static double *R_column(const dense_state_t *state, long steps, long m, int k) {
   const size_t offset = (size_t)m * (size_t)steps - (size_t)(m * (m - 1) / 2);
@@ -281,6 +296,7 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
 const dmft__engine_t dmft__engine_dense = {
     .name = "dense",
     .bytes = dense_bytes,
+    .regions = dense_regions,
     .create = dense_create,
     .step = dense_step,
     .destroy = dense_destroy,

@@ -40,6 +40,17 @@ static double gaussian_bytes(const dmft_problem_t *problem, long paths) {
   return 8.0 * (steps * (steps + 1.0) * k * k + 2.0 * steps * k);
 }
 
+/* What steps change: the packed P and V and the label coefficients; the rest is made by create. */
+static void gaussian_regions(const dmft__replica_t *replica, void *opaque, dmft__region_fn visit, void *user) {
+  gaussian_state_t *state = opaque;
+  const int k = replica->problem->model.k;
+  const size_t kk = (size_t)(k * k), steps = (size_t)replica->steps + 1;
+  visit(user, state->P, sizeof(double) * dmft__packed_block((long)steps, 0) * kk);
+  visit(user, state->V, sizeof(double) * dmft__packed_block((long)steps, 0) * kk);
+  visit(user, state->p, sizeof(double) * steps * (size_t)k);
+  visit(user, state->r, sizeof(double) * steps * (size_t)k);
+}
+
 static void gaussian_destroy(void **opaque) {
   gaussian_state_t *state = *opaque;
   if (!state) return;
@@ -237,6 +248,7 @@ const dmft__engine_t dmft__engine_gaussian = {
     .is_exact = 1,
     .applies = applies,
     .bytes = gaussian_bytes,
+    .regions = gaussian_regions,
     .create = gaussian_create,
     .step = gaussian_step,
     .destroy = gaussian_destroy,

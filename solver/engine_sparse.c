@@ -64,6 +64,7 @@ typedef struct {
   double *arena;
   double *quasi_random; /* the paths' Sobol prefixes, or NULL */
   long max_variables;
+  size_t arena_size; /* doubles */
   int integrate_by_parts;
   /* scratch, sized for the largest path */
   double *covariance, *back_solved, *kick_work, *block;
@@ -145,6 +146,16 @@ static void sparse_destroy(void **opaque) {
   *opaque = NULL;
 }
 
+/* What steps change: each path's cursor and streams, its arena (factor, kicks, tangents), the
+ * deferred train-loss sums. The jump lists are drawn again by create from the seed. */
+static void sparse_regions(const dmft__replica_t *replica, void *opaque, dmft__region_fn visit, void *user) {
+  sparse_state_t *state = opaque;
+  visit(user, state->paths, sizeof(sparse_path_t) * (size_t)replica->paths);
+  visit(user, state->arena, sizeof(double) * state->arena_size);
+  visit(user, state->loss_sum, sizeof(double) * ((size_t)replica->steps + 1));
+  visit(user, state->loss_count, sizeof(long) * ((size_t)replica->steps + 1));
+}
+
 /* The paths that jump at each step, in increasing path order (a counting sort of the jumps). */
 static int index_by_step(sparse_state_t *state, long paths, long steps) {
   long total = 0;
@@ -220,6 +231,7 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
     if (state->paths[p].n_jumps > max_jumps) max_jumps = state->paths[p].n_jumps;
   }
   state->max_variables = variables_of(k, kstar, max_jumps + 1);
+  state->arena_size = arena_size;
   state->arena = calloc(arena_size, sizeof(double));
   state->covariance = malloc(sizeof(double) * (size_t)(state->max_variables + 1));
   state->back_solved = malloc(sizeof(double) * (size_t)state->max_variables);
@@ -436,6 +448,7 @@ static void sparse_finish(dmft__replica_t *replica, void *opaque, long last_step
 const dmft__engine_t dmft__engine_sparse = {
     .name = "sparse",
     .bytes = sparse_bytes,
+    .regions = sparse_regions,
     .create = sparse_create,
     .step = sparse_step,
     .finish = sparse_finish,

@@ -34,6 +34,17 @@ int dmft__kernels_alloc(dmft__kernels_t *kernels, int k, int kstar, long steps) 
   return DMFT_OK;
 }
 
+void dmft__kernels_regions(dmft__kernels_t *kernels, void (*visit)(void *user, void *data, size_t bytes), void *user) {
+  const size_t triangle = triangle_doubles(kernels->k, kernels->steps) * sizeof(double);
+  const size_t vector = (size_t)(kernels->steps + 1) * (size_t)kernels->k * (size_t)kernels->kstar * sizeof(double);
+  double *triangles[4] = {kernels->C, kernels->R, kernels->Cl, kernels->Rl};
+  for (int i = 0; i < 4; i++) visit(user, triangles[i], triangle);
+  visit(user, kernels->M, vector);
+  visit(user, kernels->Gam, vector);
+  visit(user, kernels->wstar_moment, vector);
+  visit(user, kernels->train_loss, (size_t)(kernels->steps + 1) * sizeof(double));
+}
+
 void dmft__kernels_free(dmft__kernels_t *kernels) {
   free(kernels->C);
   free(kernels->R);

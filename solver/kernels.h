@@ -27,6 +27,8 @@ static inline double *dmft__block(double *base, long i, long j, int k) {
 
 int dmft__kernels_alloc(dmft__kernels_t *kernels, int k, int kstar, long steps);
 void dmft__kernels_free(dmft__kernels_t *kernels);
+/* Each array, whole, for checkpoints (visit(user, data, bytes)). */
+void dmft__kernels_regions(dmft__kernels_t *kernels, void (*visit)(void *user, void *data, size_t bytes), void *user);
 double dmft__kernels_bytes(int k, int kstar, long steps);
 
 /* out (rows x cols) += alpha op(A) op(B), row-major; op(A) is rows x inner, op(B) inner x cols;

@@ -51,6 +51,16 @@ void dmft__parameter_paths_destroy(dmft__parameter_paths_t **paths) {
   *paths = NULL;
 }
 
+void dmft__parameter_paths_regions(dmft__parameter_paths_t *p, void (*visit)(void *user, void *data, size_t bytes),
+                                   void *user) {
+  const size_t paths = (size_t)p->paths, w = (size_t)p->k, variables = (size_t)(p->steps * p->k);
+  visit(user, p->theta, sizeof(double) * paths * (size_t)(p->steps + 1) * w);
+  visit(user, p->tangents, sizeof(double) * paths * tangent_doubles(p->steps, p->k));
+  visit(user, p->innovations, sizeof(double) * (paths * variables + 1));
+  visit(user, p->factor, sizeof(double) * (dmft__packed_row((long)variables) + 1));
+  visit(user, p->rngs, sizeof(dmft_rng_t) * paths);
+}
+
 /* C(k, l) for l <= k, M(k) from the paths' values at step k. */
 static void average_row(dmft__parameter_paths_t *p, dmft__kernels_t *kernels, long k) {
   const int w = p->k, ws = p->kstar;

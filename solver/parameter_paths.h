@@ -27,6 +27,9 @@ int dmft__parameter_paths_create(dmft__replica_t *replica, dmft__parameter_paths
 /* Rows k+1 of C, M and R from the kernels up to row k (Cl, Rl and Gam of row k included). */
 void dmft__parameter_paths_advance(dmft__parameter_paths_t *paths, dmft__replica_t *replica, long k);
 void dmft__parameter_paths_destroy(dmft__parameter_paths_t **paths);
+/* What advancing changes, for checkpoints (see dmft__region_fn in replica.h). */
+void dmft__parameter_paths_regions(dmft__parameter_paths_t *paths, void (*visit)(void *user, void *data, size_t bytes),
+                                   void *user);
 double dmft__parameter_paths_bytes(const dmft_problem_t *problem, long paths);
 
 #endif

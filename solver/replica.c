@@ -1,8 +1,10 @@
+#define _POSIX_C_SOURCE 200809L
 #include "replica.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "dmft/status.h"
 #include "parameter_paths.h"
@@ -60,42 +62,86 @@ static void report_progress(dmft__progress_t *progress) {
 #pragma omp atomic capture
   done = ++progress->done;
   if (progress->callback && omp_get_thread_num() == 0) progress->callback((double)done / (double)progress->total, progress->user);
+  if (!progress->stop) return;
+  if (progress->user_stop && *progress->user_stop) *progress->stop = 1;
+  if (progress->deadline > 0) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((double)now.tv_sec + 1e-9 * (double)now.tv_nsec >= progress->deadline) *progress->stop = 1;
+  }
 }
 
-int dmft__replica_run(dmft__replica_t *replica, const dmft__engine_t *engine, long *diverged_step,
-                      dmft__progress_t *progress) {
+struct dmft__march {
+  dmft__replica_t replica;
+  const dmft__engine_t *engine;
+  void *engine_state;
+  double *scratch;
+  dmft__parameter_side_t side;
+  dmft__parameter_paths_t *parameter_paths;
+  double scale;
+  /* What the march has done: advance continues from here (saved by regions). */
+  long next_step, last_step, diverged_step;
+  int status;
+};
+
+int dmft__march_create(const dmft__replica_t *replica, const dmft__engine_t *engine, dmft__march_t **out) {
+  dmft__march_t *m = calloc(1, sizeof *m);
+  *out = m;
+  if (!m) return DMFT_ENOMEM;
+  m->replica = *replica;
+  m->engine = engine;
+  m->last_step = m->diverged_step = -1;
   const dmft_problem_t *problem = replica->problem;
   const int k = problem->model.k;
-  *diverged_step = -1;
-  int status = dmft__kernels_alloc(&replica->kernels, k, problem->model.kstar, replica->steps);
+  int status = dmft__kernels_alloc(&m->replica.kernels, k, problem->model.kstar, replica->steps);
   if (status != DMFT_OK) return status;
-  void *engine_state = NULL;
-  double *scratch = malloc(sizeof(double) * dmft__parameter_side_scratch_doubles(k, replica->steps));
-  status = scratch ? engine->create(replica, &engine_state) : DMFT_ENOMEM;
-
-  const dmft__parameter_side_t side = {
+  m->scratch = malloc(sizeof(double) * dmft__parameter_side_scratch_doubles(k, replica->steps));
+  status = m->scratch ? engine->create(&m->replica, &m->engine_state) : DMFT_ENOMEM;
+  m->side = (dmft__parameter_side_t){
       .gamma = problem->gamma,
       .decay = 1.0 - problem->eta * problem->dt * problem->ridge,
       .teacher_var = problem->teacher_var,
   };
-  dmft__parameter_paths_t *parameter_paths = NULL;
   if (status == DMFT_OK && dmft_problem_parameter_side_is_sampled(problem))
-    status = dmft__parameter_paths_create(replica, &parameter_paths);
-  else
-    dmft__parameter_side_init(&replica->kernels, problem->theta0_var, problem->init_overlap, problem->teacher_var);
-  const double scale = fmax(1.0, fmax(problem->teacher_var, problem->theta0_var + problem->init_overlap *
-                                                                               problem->init_overlap * problem->teacher_var));
-  long last_step = -1;
-  for (long step = 0; status == DMFT_OK && step <= replica->steps; step++) {
-    status = engine->step(replica, engine_state, step);
-    if (status != DMFT_OK) break;
-    last_step = step;
+    status = dmft__parameter_paths_create(&m->replica, &m->parameter_paths);
+  else if (status == DMFT_OK)
+    dmft__parameter_side_init(&m->replica.kernels, problem->theta0_var, problem->init_overlap, problem->teacher_var);
+  m->scale = fmax(1.0, fmax(problem->teacher_var, problem->theta0_var + problem->init_overlap * problem->init_overlap *
+                                                                           problem->teacher_var));
+  m->status = status;
+  return status;
+}
+
+/* After the last step run: an engine's deferred train loss, and the first non-finite one. */
+static void finish(dmft__march_t *m) {
+  if (!m->engine->finish || m->last_step < 0) return;
+  dmft__replica_t *replica = &m->replica;
+  m->engine->finish(replica, m->engine_state, m->last_step);
+  for (long step = 0; step <= m->last_step; step++)
+    if (replica->report[step] && !isfinite(replica->kernels.train_loss[step])) {
+      if (m->diverged_step < 0 || step < m->diverged_step) m->diverged_step = step;
+      if (m->status == DMFT_OK) m->status = DMFT_EDIVERGED;
+      break;
+    }
+}
+
+int dmft__march_advance(dmft__march_t *m, dmft__progress_t *progress, volatile int *stop) {
+  dmft__replica_t *replica = &m->replica;
+  const dmft_problem_t *problem = replica->problem;
+  const int k = problem->model.k;
+  while (m->status == DMFT_OK && m->next_step <= replica->steps) {
+    if (stop && *stop) return DMFT_EINTERRUPTED;
+    const long step = m->next_step;
+    m->status = m->engine->step(replica, m->engine_state, step);
+    if (m->status != DMFT_OK) break;
+    m->last_step = step;
+    m->next_step = step + 1;
     dmft__teacher_response(&replica->kernels, step, problem->teacher_var);
     if (step < replica->steps) {
-      if (parameter_paths) dmft__parameter_paths_advance(parameter_paths, replica, step);
-      else dmft__parameter_side_advance(&side, &replica->kernels, step, scratch);
+      if (m->parameter_paths) dmft__parameter_paths_advance(m->parameter_paths, replica, step);
+      else dmft__parameter_side_advance(&m->side, &replica->kernels, step, m->scratch);
     }
-    if (!step_is_healthy(replica, step, scale)) {
+    if (!step_is_healthy(replica, step, m->scale)) {
       /* Row `step` of the parameter side was fine (it was checked a step earlier) but what
        * followed from it was not: the first bad output is at step + 1, or at step itself when
        * the sample side already failed. */
@@ -104,23 +150,55 @@ int dmft__replica_run(dmft__replica_t *replica, const dmft__engine_t *engine, lo
       const int sample_side_failed = !row_is_finite(dmft__block(kernels->Cl, step, 0, k), row) ||
                                      !row_is_finite(dmft__block(kernels->Rl, step, 0, k), row) ||
                                      !isfinite(kernels->train_loss[step]);
-      *diverged_step = sample_side_failed ? step : step + 1;
-      status = DMFT_EDIVERGED;
+      m->diverged_step = sample_side_failed ? step : step + 1;
+      m->status = DMFT_EDIVERGED;
     }
     report_progress(progress);
   }
-  if (engine->finish && last_step >= 0) {
-    engine->finish(replica, engine_state, last_step);
-    /* A deferred train loss is checked here: the first non-finite one ends the valid rows. */
-    for (long step = 0; step <= last_step; step++)
-      if (replica->report[step] && !isfinite(replica->kernels.train_loss[step])) {
-        if (*diverged_step < 0 || step < *diverged_step) *diverged_step = step;
-        if (status == DMFT_OK) status = DMFT_EDIVERGED;
-        break;
-      }
+  finish(m);
+  return m->status;
+}
+
+/* The march's own counters first, then the kernels, the engine and the sampled parameter side. */
+void dmft__march_regions(dmft__march_t *m, dmft__region_fn visit, void *user) {
+  visit(user, &m->next_step, sizeof m->next_step);
+  visit(user, &m->last_step, sizeof m->last_step);
+  visit(user, &m->diverged_step, sizeof m->diverged_step);
+  visit(user, &m->replica.path_updates, sizeof m->replica.path_updates);
+  visit(user, &m->replica.path_checks, sizeof m->replica.path_checks);
+  dmft__kernels_regions(&m->replica.kernels, visit, user);
+  m->engine->regions(&m->replica, m->engine_state, visit, user);
+  if (m->parameter_paths) dmft__parameter_paths_regions(m->parameter_paths, visit, user);
+}
+
+long dmft__march_next_step(const dmft__march_t *m) { return m->next_step; }
+long dmft__march_diverged_step(const dmft__march_t *m) { return m->diverged_step; }
+dmft__replica_t *dmft__march_replica(dmft__march_t *m) { return &m->replica; }
+
+void dmft__march_free(dmft__march_t **march) {
+  dmft__march_t *m = *march;
+  if (!m) return;
+  if (m->engine_state) m->engine->destroy(&m->engine_state);
+  dmft__parameter_paths_destroy(&m->parameter_paths);
+  free(m->scratch);
+  dmft__kernels_free(&m->replica.kernels);
+  free(m);
+  *march = NULL;
+}
+
+int dmft__replica_run(dmft__replica_t *replica, const dmft__engine_t *engine, long *diverged_step,
+                      dmft__progress_t *progress) {
+  dmft__march_t *march = NULL;
+  int status = dmft__march_create(replica, engine, &march);
+  if (status == DMFT_OK) status = dmft__march_advance(march, progress, NULL);
+  *diverged_step = march ? march->diverged_step : -1;
+  if (march) {
+    /* The kernels go to the caller, who reads and frees them. */
+    replica->kernels = march->replica.kernels;
+    replica->path_updates = march->replica.path_updates;
+    replica->path_checks = march->replica.path_checks;
+    march->replica.kernels = (dmft__kernels_t){0};
   }
-  engine->destroy(&engine_state);
-  dmft__parameter_paths_destroy(&parameter_paths);
-  free(scratch);
+  dmft__march_free(&march);
   return status;
 }

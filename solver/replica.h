@@ -24,6 +24,11 @@ typedef struct dmft__replica {
   long long path_updates, path_checks; /* work counters of the engine (dmft_result_t) */
 } dmft__replica_t;
 
+/* A region of state that changes as the march advances: a checkpoint writes each region's bytes
+ * and a resume reads them back into a group created afresh (whatever create() derives from the
+ * seed, like the arrival times, is made again, not stored). The same visitor does both. */
+typedef void (*dmft__region_fn)(void *user, void *data, size_t bytes);
+
 typedef struct dmft__engine {
   const char *name;
   int is_exact; /* no sampling: one group, zero standard errors */
@@ -38,6 +43,8 @@ typedef struct dmft__engine {
    * defers those draws (called once, after the last step run, also after a divergence). */
   void (*finish)(dmft__replica_t *replica, void *state, long last_step);
   void (*destroy)(void **state);
+  /* Every region of `state` a step changes, in a fixed order. */
+  void (*regions)(const dmft__replica_t *replica, void *state, dmft__region_fn visit, void *user);
 } dmft__engine_t;
 
 extern const dmft__engine_t dmft__engine_sparse;
@@ -55,7 +62,27 @@ typedef struct {
   long total;
   dmft_progress_fn callback;
   void *user;
+  /* Checkpoints: at a step boundary a march stops when *stop is raised; report_progress raises
+   * it when the caller's *user_stop is, or when deadline (monotonic seconds, 0: none) passes. */
+  volatile int *stop;
+  volatile int *user_stop;
+  double deadline;
 } dmft__progress_t;
+
+/* A group's march as a staged object: create (all memory, the initial state), advance (to the
+ * end, a divergence, or until *stop becomes nonzero at a step boundary), regions (for save and
+ * load), free. Advancing after a stop continues exactly where it stopped. */
+typedef struct dmft__march dmft__march_t;
+int dmft__march_create(const dmft__replica_t *replica, const dmft__engine_t *engine, dmft__march_t **march);
+/* DMFT_OK at the end, DMFT_EDIVERGED (see diverged_step), DMFT_EINTERRUPTED when stopped, or an
+ * error. */
+int dmft__march_advance(dmft__march_t *march, dmft__progress_t *progress, volatile int *stop);
+void dmft__march_regions(dmft__march_t *march, dmft__region_fn visit, void *user);
+long dmft__march_next_step(const dmft__march_t *march);
+long dmft__march_diverged_step(const dmft__march_t *march);
+/* The group (its kernels, work counters) the march fills. */
+dmft__replica_t *dmft__march_replica(dmft__march_t *march);
+void dmft__march_free(dmft__march_t **march);
 
 /* Marches the group to the end or to a divergence. *diverged_step is the first step whose
  * values were not finite or exploded (-1 if none); rows before it are valid. The kernels stay

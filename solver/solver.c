@@ -8,9 +8,11 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dmft/dmft.h"
 #include "kernels.h"
+#include "checkpoint.h"
 #include "replica.h"
 #include "dmft/test_loss.h"
 
@@ -193,70 +195,199 @@ static int keep_groups(dmft_result_t *r, const group_output_t *outputs, int n_gr
   return DMFT_OK;
 }
 
+/* A finished group's outputs, for checkpoints. */
+static void group_output_regions(group_output_t *out, const dmft_result_t *r, long *diverged_step, dmft__region_fn visit,
+                                 void *user) {
+  const size_t rows = (size_t)r->rows, kk = (size_t)(r->k * r->k), kks = (size_t)(r->k * r->kstar);
+  visit(user, &out->rows_done, sizeof out->rows_done);
+  visit(user, &out->path_updates, sizeof out->path_updates);
+  visit(user, &out->path_checks, sizeof out->path_checks);
+  visit(user, &out->status, sizeof out->status);
+  visit(user, diverged_step, sizeof *diverged_step);
+  visit(user, out->M, sizeof(double) * rows * kks);
+  visit(user, out->Q, sizeof(double) * rows * kk);
+  visit(user, out->train_loss, sizeof(double) * rows);
+  visit(user, out->test_loss, sizeof(double) * rows);
+  if (out->test_metric) visit(user, out->test_metric, sizeof(double) * rows);
+  visit(user, out->C, sizeof(double) * rows * rows * kk);
+  visit(user, out->R, sizeof(double) * rows * rows * kk);
+}
+
+/* Where each group is: not started, marching (its staged march kept between rounds), or
+ * finished (its outputs read). */
+typedef struct {
+  int state;
+  dmft__march_t *march;
+  long diverged_step;
+} group_run_t;
+
+typedef struct {
+  const dmft_problem_t *problem;
+  dmft_result_t *r;
+  const dmft__engine_t *engine;
+  const char *report;
+  group_output_t *outputs;
+  group_run_t *runs;
+  int n_groups, threads;
+} solve_t;
+
+static dmft__replica_t replica_of(const solve_t *s, int g) {
+  const dmft_problem_t *problem = s->problem;
+  return (dmft__replica_t){
+      .problem = problem,
+      .group = g,
+      .paths = dmft_problem_group_share(problem->paths, s->n_groups, g),
+      .steps = s->r->steps,
+      .h = problem->eta / problem->kappa,
+      .report = s->report,
+      .train_loss_stride = dmft_problem_train_loss_stride(problem),
+  };
+}
+
+/* One round: every group not finished marches until it ends or *stop is raised; a group that
+ * ends is read and freed. */
+static void run_round(solve_t *s, dmft__progress_t *progress, volatile int *stop) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(s->threads)
+  for (int g = 0; g < s->n_groups; g++) {
+    group_run_t *run = &s->runs[g];
+    group_output_t *out = &s->outputs[g];
+    if (run->state == DMFT__GROUP_FINISHED || (stop && *stop && run->state == DMFT__GROUP_NOT_STARTED)) continue;
+    if (run->state == DMFT__GROUP_NOT_STARTED) {
+      const dmft__replica_t replica = replica_of(s, g);
+      out->status = dmft__march_create(&replica, s->engine, &run->march);
+      run->state = DMFT__GROUP_MARCHING;
+    }
+    if (out->status == DMFT_OK) out->status = dmft__march_advance(run->march, progress, stop);
+    if (out->status == DMFT_EINTERRUPTED) {
+      out->status = DMFT_OK;
+      continue;
+    }
+    dmft__replica_t *replica = dmft__march_replica(run->march);
+    run->diverged_step = dmft__march_diverged_step(run->march);
+    out->path_updates = replica->path_updates;
+    out->path_checks = replica->path_checks;
+    if (replica->kernels.C) {
+      const int read_status = read_group(s->problem, s->r, &replica->kernels, g, run->diverged_step, out);
+      if (out->status == DMFT_OK) out->status = read_status;
+    }
+    dmft__march_free(&run->march);
+    run->state = DMFT__GROUP_FINISHED;
+  }
+}
+
+static int save_checkpoint(solve_t *s, const char *path) {
+  dmft__checkpoint_file_t *file = NULL;
+  int status = dmft__checkpoint_begin(path, dmft_problem_signature(s->problem), s->n_groups, &file);
+  for (int g = 0; status == DMFT_OK && g < s->n_groups; g++) {
+    group_run_t *run = &s->runs[g];
+    dmft__checkpoint_write_kind(file, run->state);
+    if (run->state == DMFT__GROUP_MARCHING) dmft__march_regions(run->march, dmft__checkpoint_write_region, file);
+    if (run->state == DMFT__GROUP_FINISHED)
+      group_output_regions(&s->outputs[g], s->r, &run->diverged_step, dmft__checkpoint_write_region, file);
+  }
+  const int end = dmft__checkpoint_end(&file);
+  return status != DMFT_OK ? status : end;
+}
+
+static int load_checkpoint(solve_t *s, const dmft_checkpoint_options_t *options) {
+  dmft__checkpoint_file_t *file = NULL;
+  int status = dmft__checkpoint_open(options->resume, dmft_problem_signature(s->problem), s->n_groups, &file,
+                                     options->message, options->message_size);
+  for (int g = 0; status == DMFT_OK && g < s->n_groups; g++) {
+    group_run_t *run = &s->runs[g];
+    const int kind = dmft__checkpoint_read_kind(file);
+    if (kind == DMFT__GROUP_MARCHING) {
+      const dmft__replica_t replica = replica_of(s, g);
+      status = dmft__march_create(&replica, s->engine, &run->march);
+      if (status == DMFT_OK) dmft__march_regions(run->march, dmft__checkpoint_read_region, file);
+    }
+    if (kind == DMFT__GROUP_FINISHED)
+      group_output_regions(&s->outputs[g], s->r, &run->diverged_step, dmft__checkpoint_read_region, file);
+    if (kind >= 0) run->state = kind;
+  }
+  const int closed = dmft__checkpoint_close(&file, options->message, options->message_size);
+  return status != DMFT_OK ? status : closed;
+}
+
+static double seconds_now(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
+
 int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result) {
+  return dmft_solve_checkpointed(problem, progress, user, NULL, result);
+}
+
+int dmft_solve_checkpointed(const dmft_problem_t *problem, dmft_progress_fn progress, void *user,
+                            const dmft_checkpoint_options_t *options, dmft_result_t **result) {
   *result = NULL;
   dmft_result_t *r = dmft_result_alloc(problem);
   if (!r) return DMFT_ENOMEM;
-  const int n_groups = r->groups;
-  const int threads = problem->threads > 0 ? problem->threads : omp_get_max_threads();
-  const dmft__engine_t *engine = dmft__engine_for(problem, problem->force_dense_engine);
+  solve_t s = {.problem = problem, .r = r, .engine = dmft__engine_for(problem, problem->force_dense_engine),
+               .n_groups = r->groups, .threads = problem->threads > 0 ? problem->threads : omp_get_max_threads()};
+  const int n_groups = s.n_groups;
+  const dmft__engine_t *engine = s.engine;
   char *report = calloc((size_t)r->steps + 1, 1);
   group_output_t *outputs = calloc((size_t)n_groups, sizeof(group_output_t));
-  if (!report || !outputs) {
-    free(report);
-    free(outputs);
-    dmft_result_free(&r);
-    return DMFT_ENOMEM;
+  s.runs = calloc((size_t)n_groups, sizeof(group_run_t));
+  int status = report && outputs && s.runs ? DMFT_OK : DMFT_ENOMEM;
+  for (int g = 0; status == DMFT_OK && g < n_groups; g++) {
+    status = group_output_alloc(&outputs[g], r);
+    s.runs[g].diverged_step = -1;
   }
-  for (long i = 0; i < r->rows; i++) report[r->step[i]] = 1;
+  s.report = report;
+  s.outputs = outputs;
+  if (status == DMFT_OK)
+    for (long i = 0; i < r->rows; i++) report[r->step[i]] = 1;
+  if (status == DMFT_OK && options && options->resume) status = load_checkpoint(&s, options);
   /* The groups are the parallelism; BLAS calls inside them run on their own thread (OpenBLAS's
    * own threads on top of ours made a poisson solve three times slower, measured). */
   const int blas_threads = openblas_get_num_threads();
   openblas_set_num_threads(1);
-  dmft__progress_t shared_progress = {.done = 0, .total = (long)n_groups * (r->steps + 1), .callback = progress, .user = user};
-  long first_diverged_step = -1;
-
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (int g = 0; g < n_groups; g++) {
-    group_output_t *out = &outputs[g];
-    out->status = group_output_alloc(out, r);
-    if (out->status != DMFT_OK) continue;
-    dmft__replica_t replica = {
-        .problem = problem,
-        .group = g,
-        .paths = dmft_problem_group_share(problem->paths, n_groups, g),
-        .steps = r->steps,
-        .h = problem->eta / problem->kappa,
-        .report = report,
-        .train_loss_stride = dmft_problem_train_loss_stride(problem),
-    };
-    long diverged_step = -1;
-    out->status = dmft__replica_run(&replica, engine, &diverged_step, &shared_progress);
-    out->path_updates = replica.path_updates;
-    out->path_checks = replica.path_checks;
-    if (replica.kernels.C) {
-      const int read_status = read_group(problem, r, &replica.kernels, g, diverged_step, out);
-      if (out->status == DMFT_OK) out->status = read_status;
-    }
-    dmft__kernels_free(&replica.kernels);
-    if (diverged_step >= 0) {
-#pragma omp critical(dmft_divergence)
-      if (first_diverged_step < 0 || diverged_step < first_diverged_step) first_diverged_step = diverged_step;
+  long done = 0;
+  for (int g = 0; g < n_groups; g++)
+    done += s.runs[g].state == DMFT__GROUP_FINISHED   ? r->steps + 1
+            : s.runs[g].state == DMFT__GROUP_MARCHING ? dmft__march_next_step(s.runs[g].march)
+                                                      : 0;
+  int stop_now = 0;
+  dmft__progress_t shared_progress = {.done = done, .total = (long)n_groups * (r->steps + 1), .callback = progress,
+                                      .user = user, .stop = &stop_now,
+                                      .user_stop = options ? options->stop : NULL};
+  /* Rounds until every group has finished: a round ends early when a checkpoint is due (every
+   * every_seconds) or the caller asks to stop; the state is saved, and the next round continues
+   * the same marches, so the numbers are those of an uninterrupted run. */
+  const int checkpointing = options && options->path;
+  for (;;) {
+    if (status != DMFT_OK) break;
+    stop_now = 0;
+    shared_progress.deadline = checkpointing ? seconds_now() + options->every_seconds : 0.0;
+    run_round(&s, &shared_progress, checkpointing ? &stop_now : NULL);
+    int finished = 1;
+    for (int g = 0; g < n_groups; g++) finished = finished && s.runs[g].state == DMFT__GROUP_FINISHED;
+    if (finished || !checkpointing) break;
+    const int saved = save_checkpoint(&s, options->path);
+    if (saved != DMFT_OK) {
+      status = saved;
+      if (options->message) snprintf(options->message, options->message_size, "could not write the checkpoint %s", options->path);
+    } else if (options->stop && *options->stop) {
+      status = DMFT_EINTERRUPTED;
     }
   }
-
   openblas_set_num_threads(blas_threads);
-  int status = DMFT_OK;
+  long first_diverged_step = -1;
   r->rows_done = r->rows;
-  for (int g = 0; g < n_groups; g++) {
+  for (int g = 0; status == DMFT_OK && g < n_groups; g++) {
     if (outputs[g].status != DMFT_OK && outputs[g].status != DMFT_EDIVERGED && status == DMFT_OK) status = outputs[g].status;
     if (outputs[g].rows_done < r->rows_done) r->rows_done = outputs[g].rows_done;
     r->path_updates += outputs[g].path_updates;
     r->path_checks += outputs[g].path_checks;
+    const long diverged_step = s.runs[g].diverged_step;
+    if (diverged_step >= 0 && (first_diverged_step < 0 || diverged_step < first_diverged_step)) first_diverged_step = diverged_step;
   }
-  if (first_diverged_step >= 0) {
+  if (status == DMFT_OK && first_diverged_step >= 0) {
     r->diverged_at = (double)first_diverged_step * problem->dt;
-    if (status == DMFT_OK) status = DMFT_EDIVERGED;
+    status = DMFT_EDIVERGED;
   }
   if (status == DMFT_OK || status == DMFT_EDIVERGED) {
     const size_t rows = (size_t)r->rows, kk = (size_t)(r->k * r->k), kks = (size_t)(r->k * r->kstar);
@@ -271,7 +402,9 @@ int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *u
     if (status == DMFT_OK || status == DMFT_EDIVERGED)
       if (dmft_result_cut_at_non_finite(r, 1)) status = DMFT_EDIVERGED;
   }
-  for (int g = 0; g < n_groups; g++) group_output_free(&outputs[g]);
+  for (int g = 0; s.runs && g < n_groups; g++) dmft__march_free(&s.runs[g].march);
+  for (int g = 0; outputs && g < n_groups; g++) group_output_free(&outputs[g]);
+  free(s.runs);
   free(outputs);
   free(report);
   if (status != DMFT_OK && status != DMFT_EDIVERGED) {

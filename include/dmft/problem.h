@@ -65,6 +65,10 @@ long dmft_problem_response_paths_of_group(const dmft_problem_t *problem, int gro
 /* Bytes the solver will hold at once (kernels of the groups running together, their paths,
  * the outputs). */
 double dmft_problem_memory_bytes(const dmft_problem_t *problem);
+/* A hash of everything that changes a problem's numbers and of the dmft version (not
+ * --threads, which changes none): equal signatures mean equal outputs. A sweep uses it to
+ * recognize finished configurations, a checkpoint to refuse another problem's state. */
+uint64_t dmft_problem_signature(const dmft_problem_t *problem);
 /* DMFT_OK, or DMFT_EINVAL with a one-line message naming the option and what is accepted:
  * every value, and whether the solver's memory fits this machine. */
 int dmft_problem_check(const dmft_problem_t *problem, char *message, size_t message_size);

@@ -46,6 +46,26 @@ typedef void (*dmft_progress_fn)(double fraction, void *user);
 
 /* Solves a checked problem. On DMFT_EDIVERGED the result holds the rows computed before. */
 int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result);
+
+/* A solve that can stop and continue. Every group's march is a staged object (create, advance,
+ * save, load, free): a checkpoint holds each group's state (not started, marching at some step,
+ * or finished), so a resumed solve continues each one where it was and gives the bits of an
+ * uninterrupted solve, for any thread count. */
+typedef struct {
+  const char *path;     /* where to write the checkpoint (NULL: never) */
+  double every_seconds; /* between checkpoints; the solve also checkpoints when *stop is raised */
+  const char *resume;   /* a checkpoint to continue from (NULL: from the start) */
+  volatile int *stop;   /* raised (e.g. by a signal handler) to checkpoint and return */
+  char *message;        /* why a resume was refused or a checkpoint not written */
+  size_t message_size;
+} dmft_checkpoint_options_t;
+
+/* dmft_solve with checkpoints. DMFT_EINTERRUPTED when *stop was raised (the state is in path,
+ * no result); DMFT_EINVAL when the resume file is refused (another problem or version, a bad
+ * checksum, truncated), with the message; DMFT_EIO when a checkpoint could not be written. A
+ * completed solve leaves its last checkpoint in place (the caller removes it). */
+int dmft_solve_checkpointed(const dmft_problem_t *problem, dmft_progress_fn progress, void *user,
+                            const dmft_checkpoint_options_t *options, dmft_result_t **result);
 /* A zeroed result on the problem's output grid (step, t filled; groups, rows as the solver
  * uses them), for code that fills the same layout, like the finite-n simulator. */
 dmft_result_t *dmft_result_alloc(const dmft_problem_t *problem);

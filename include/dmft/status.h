@@ -11,7 +11,8 @@
   X(DMFT_EINVAL, -1, "invalid input")                                              \
   X(DMFT_ENOMEM, -2, "out of memory")                                              \
   X(DMFT_EDIVERGED, -3, "the dynamics diverged")                                   \
-  X(DMFT_EIO, -4, "input/output error")
+  X(DMFT_EIO, -4, "input/output error")                                          \
+  X(DMFT_EINTERRUPTED, -5, "interrupted (the state is in the checkpoint)")
 
 typedef enum {
 #define DMFT_STATUS_ENUM(name, value, message) name = value,
