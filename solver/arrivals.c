@@ -43,7 +43,7 @@ static int list_add(arrival_list_t *list, long first, long step) {
   return DMFT_OK;
 }
 
-static int draw(const dmft_problem_t *problem, int group, long paths, long last_step, const double *quasi_random,
+static int draw(const dmft_problem_t *problem, double rate, int group, long paths, long last_step, const double *quasi_random,
                 arrival_list_t *list) {
   const int field_dims = DMFT_QUASI_RANDOM_DIMS - DMFT_QUASI_RANDOM_ARRIVAL_DIMS;
   for (long p = 0; p < paths; p++) {
@@ -56,7 +56,7 @@ static int draw(const dmft_problem_t *problem, int group, long paths, long last_
     double time = -1.0;
     for (;;) {
       long step = 0;
-      time = problem->noise->next_arrival(&rng, problem->kappa, problem->dt, time, &step);
+      time = problem->noise->next_arrival(&rng, rate, problem->dt, time, &step);
       if (step > last_step) break;
       if (list_add(list, first, step) != DMFT_OK) return DMFT_ENOMEM;
     }
@@ -65,11 +65,11 @@ static int draw(const dmft_problem_t *problem, int group, long paths, long last_
   return DMFT_OK;
 }
 
-int dmft__arrivals_draw(const dmft_problem_t *problem, int group, long paths, long last_step, const double *quasi_random,
-                        dmft__arrivals_t *arrivals) {
+int dmft__arrivals_draw(const dmft_problem_t *problem, double rate, int group, long paths, long last_step,
+                        const double *quasi_random, dmft__arrivals_t *arrivals) {
   arrival_list_t list;
   int status = list_init(&list, arrivals, paths);
-  if (status == DMFT_OK) status = draw(problem, group, paths, last_step, quasi_random, &list);
+  if (status == DMFT_OK) status = draw(problem, rate, group, paths, last_step, quasi_random, &list);
   if (status != DMFT_OK) dmft__arrivals_free(arrivals);
   return status;
 }

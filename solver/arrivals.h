@@ -21,11 +21,13 @@ typedef struct {
   long *first;      /* [paths + 1]: path p owns entries first[p] .. first[p + 1] - 1 */
 } dmft__arrivals_t;
 
-/* Arrivals of `paths` paths of group `group` in steps 0..last_step. With `quasi_random` (the
- * group's points of solver/quasi_random.h, or NULL) the first draws of path p come from the
- * arrival coordinates of its point. DMFT_OK or DMFT_ENOMEM (the arrays are then freed). */
-int dmft__arrivals_draw(const dmft_problem_t *problem, int group, long paths, long last_step, const double *quasi_random,
-                        dmft__arrivals_t *arrivals);
+/* Arrivals at `rate` (the coefficient table's kappabar; a rate that changes with the step
+ * would need a time change of these continuous-time arrivals) of `paths` paths of group
+ * `group` in steps 0..last_step. With `quasi_random` (the group's points of
+ * solver/quasi_random.h, or NULL) the first draws of path p come from the arrival coordinates
+ * of its point. DMFT_OK or DMFT_ENOMEM (the arrays are then freed). */
+int dmft__arrivals_draw(const dmft_problem_t *problem, double rate, int group, long paths, long last_step,
+                        const double *quasi_random, dmft__arrivals_t *arrivals);
 void dmft__arrivals_free(dmft__arrivals_t *arrivals);
 
 #endif

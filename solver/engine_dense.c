@@ -261,12 +261,12 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
     if (replica->report[k]) loss_sum += dmft_model_loss(&problem->model, state->field, y);
 
     replica->path_updates++;
-    const double dz = problem->noise->increment(rng, problem->kappa, problem->dt);
+    const double dz = problem->noise->increment(rng, replica->coefficients->rate[k], problem->dt);
     double *kick = kicks + (size_t)k * (size_t)w;
     double *kick_derivative = kick_derivatives + (size_t)k * kk;
     moved[k] = dz != 0.0;
     if (!moved[k]) continue;
-    dmft__sample_kick(&problem->model, replica->h, state->field, y, dz, point_process, kick, kick_derivative,
+    dmft__sample_kick(&problem->model, replica->coefficients->kick[k], state->field, y, dz, point_process, kick, kick_derivative,
                       state->kick_work);
     const double *tangent_row = NULL;
     if (state->shared_tangents) {

@@ -24,7 +24,6 @@ typedef struct {
   double *work, *covariance_kl, *label_cross;
   double label_second_moment;  /* E[y^2] */
   double *label_teacher_moment; /* E[w* y], [k*] */
-  double rate;                  /* c = etabar dt */
 } gaussian_state_t;
 
 static int applies(const dmft_problem_t *problem) {
@@ -125,7 +124,6 @@ static int gaussian_create(const dmft__replica_t *replica, void **opaque) {
   dmft_model_hessian(&problem->model, zero, 0.0, state->H);
   dmft_model_gradient(&problem->model, zero, 1.0, state->b);
   for (int a = 0; a < k; a++) state->b[a] = -state->b[a];
-  state->rate = problem->eta * problem->dt;
   return label_moments(problem, state);
 }
 
@@ -140,7 +138,7 @@ static int gaussian_step(dmft__replica_t *replica, void *opaque, long step) {
   dmft__kernels_t *kernels = &replica->kernels;
   const int k = kernels->k, kstar = kernels->kstar;
   const size_t kk = (size_t)(k * k), kks = (size_t)(k * kstar);
-  const double c = state->rate, teacher_var = replica->problem->teacher_var;
+  const double c = replica->coefficients->step_size[step], teacher_var = replica->problem->teacher_var;
   double *HP = state->work;
 
   /* Row `step` of P and p. */

@@ -120,7 +120,7 @@ void dmft__parameter_paths_advance(dmft__parameter_paths_t *p, dmft__replica_t *
   dmft__kernels_t *kernels = &replica->kernels;
   const int w = p->k, ws = p->kstar;
   const size_t kk = (size_t)(w * w), variables = (size_t)(p->steps * w);
-  const double gamma = problem->gamma, step = problem->eta * problem->dt;
+  const double gamma = problem->gamma, step = replica->coefficients->step_size[k];
 
   /* The factor of gamma Cl grows by the k rows of du_k. */
   for (int c = 0; c < w; c++) {

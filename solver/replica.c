@@ -99,7 +99,6 @@ int dmft__march_create(const dmft__replica_t *replica, const dmft__engine_t *eng
   status = m->scratch ? engine->create(&m->replica, &m->engine_state) : DMFT_ENOMEM;
   m->side = (dmft__parameter_side_t){
       .gamma = problem->gamma,
-      .decay = 1.0 - problem->eta * problem->dt * problem->ridge,
       .teacher_var = problem->teacher_var,
   };
   if (status == DMFT_OK && dmft_problem_parameter_side_is_sampled(problem))
@@ -139,7 +138,10 @@ int dmft__march_advance(dmft__march_t *m, dmft__progress_t *progress, volatile i
     dmft__teacher_response(&replica->kernels, step, problem->teacher_var);
     if (step < replica->steps) {
       if (m->parameter_paths) dmft__parameter_paths_advance(m->parameter_paths, replica, step);
-      else dmft__parameter_side_advance(&m->side, &replica->kernels, step, m->scratch);
+      else {
+        m->side.decay = replica->coefficients->decay[step];
+        dmft__parameter_side_advance(&m->side, &replica->kernels, step, m->scratch);
+      }
     }
     if (!step_is_healthy(replica, step, m->scale)) {
       /* Row `step` of the parameter side was fine (it was checked a step earlier) but what

@@ -10,6 +10,7 @@
 
 #include "dmft/problem.h"
 #include "dmft/solver.h"
+#include "coefficients.h"
 #include "kernels.h"
 
 typedef struct dmft__replica {
@@ -17,7 +18,7 @@ typedef struct dmft__replica {
   int group;
   long paths;           /* paths of this group */
   long steps;           /* K */
-  double h;             /* etabar / kappabar: the size of one sample's kick */
+  const dmft__coefficients_t *coefficients; /* per-step kick, rate, step size, decay (coefficients.h) */
   const char *report;   /* [K+1]: 1 where the train loss is wanted */
   long train_loss_stride; /* point processes: every this many paths is drawn for the train loss */
   dmft__kernels_t kernels;

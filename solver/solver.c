@@ -228,6 +228,7 @@ typedef struct {
   const char *report;
   group_output_t *outputs;
   group_run_t *runs;
+  const dmft__coefficients_t *coefficients;
   int n_groups, threads;
 } solve_t;
 
@@ -238,7 +239,7 @@ static dmft__replica_t replica_of(const solve_t *s, int g) {
       .group = g,
       .paths = dmft_problem_group_share(problem->paths, s->n_groups, g),
       .steps = s->r->steps,
-      .h = problem->eta / problem->kappa,
+      .coefficients = s->coefficients,
       .report = s->report,
       .train_loss_stride = dmft_problem_train_loss_stride(problem),
   };
@@ -331,7 +332,9 @@ int dmft_solve_checkpointed(const dmft_problem_t *problem, dmft_progress_fn prog
   char *report = calloc((size_t)r->steps + 1, 1);
   group_output_t *outputs = calloc((size_t)n_groups, sizeof(group_output_t));
   s.runs = calloc((size_t)n_groups, sizeof(group_run_t));
-  int status = report && outputs && s.runs ? DMFT_OK : DMFT_ENOMEM;
+  dmft__coefficients_t coefficients = {0};
+  s.coefficients = &coefficients;
+  int status = report && outputs && s.runs ? dmft__coefficients_create(problem, &coefficients) : DMFT_ENOMEM;
   for (int g = 0; status == DMFT_OK && g < n_groups; g++) {
     status = group_output_alloc(&outputs[g], r);
     s.runs[g].diverged_step = -1;
@@ -407,6 +410,7 @@ int dmft_solve_checkpointed(const dmft_problem_t *problem, dmft_progress_fn prog
   free(s.runs);
   free(outputs);
   free(report);
+  dmft__coefficients_free(&coefficients);
   if (status != DMFT_OK && status != DMFT_EDIVERGED) {
     dmft_result_free(&r);
     return status;

@@ -7,7 +7,7 @@
 #include "test_support.h"
 
 static void draw(const dmft_problem_t *p, long paths, dmft__arrivals_t *arrivals) {
-  CU_ASSERT_EQUAL_FATAL(dmft__arrivals_draw(p, 3, paths, dmft_problem_steps(p), NULL, arrivals), DMFT_OK);
+  CU_ASSERT_EQUAL_FATAL(dmft__arrivals_draw(p, p->kappa, 3, paths, dmft_problem_steps(p), NULL, arrivals), DMFT_OK);
 }
 
 static long arrivals_of(const dmft__arrivals_t *a, long path) {

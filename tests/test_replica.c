@@ -51,7 +51,9 @@ static void test_divergence_step(void) {
   dmft_test_linear_problem(&p);
   p.noise = dmft_noise_find("flow");
   p.gamma = 4.0, p.eta = 5.0, p.dt = 0.1, p.tmax = 10.0;
-  dmft__replica_t replica = {.problem = &p, .paths = 1, .steps = dmft_problem_steps(&p), .h = p.eta / p.kappa};
+  dmft__coefficients_t coefficients;
+  CU_ASSERT_EQUAL_FATAL(dmft__coefficients_create(&p, &coefficients), DMFT_OK);
+  dmft__replica_t replica = {.problem = &p, .paths = 1, .steps = dmft_problem_steps(&p), .coefficients = &coefficients};
   char *report = calloc((size_t)replica.steps + 1, 1);
   replica.report = report;
   dmft__progress_t progress = {.total = replica.steps + 1};
@@ -61,6 +63,7 @@ static void test_divergence_step(void) {
   CU_ASSERT_EQUAL(progress.done, diverged_step);
   for (long k = 0; k < diverged_step; k++) CU_ASSERT(isfinite(dmft__block(replica.kernels.C, k, k, 1)[0]));
   dmft__kernels_free(&replica.kernels);
+  dmft__coefficients_free(&coefficients);
   free(report);
 }
 

@@ -1,0 +1,21 @@
+/* The per-step coefficients of the discrete system, built once per solve at plan time: every
+ * engine, the arrivals and the parameter side read them from here and nowhere else, so that a
+ * schedule (a learning rate or a batch rate that changes with time) is a change of this table.
+ * Today every entry equals its constant: etabar and kappabar do not depend on the step. */
+#ifndef DMFT_COEFFICIENTS_H
+#define DMFT_COEFFICIENTS_H
+
+#include "dmft/problem.h"
+
+typedef struct {
+  long steps;        /* K: entries 0..K */
+  double *kick;      /* etabar_k / kappabar_k: the size of one sample's kick at step k */
+  double *rate;      /* kappabar_k: the rate of a sample's draws */
+  double *step_size; /* etabar_k dt: the gradient step of the parameter side */
+  double *decay;     /* 1 - etabar_k dt ridge: the ridge's shrinkage over step k */
+} dmft__coefficients_t;
+
+int dmft__coefficients_create(const dmft_problem_t *problem, dmft__coefficients_t *coefficients); /* DMFT_OK or ENOMEM */
+void dmft__coefficients_free(dmft__coefficients_t *coefficients);
+
+#endif
