@@ -124,11 +124,12 @@ static void finish(dmft__march_t *m) {
     }
 }
 
-int dmft__march_advance(dmft__march_t *m, dmft__progress_t *progress, volatile int *stop) {
+int dmft__march_advance(dmft__march_t *m, long until, dmft__progress_t *progress, volatile int *stop) {
   dmft__replica_t *replica = &m->replica;
   const dmft_problem_t *problem = replica->problem;
   const int k = problem->model.k;
-  while (m->status == DMFT_OK && m->next_step <= replica->steps) {
+  const long last = until < replica->steps ? until : replica->steps;
+  while (m->status == DMFT_OK && m->next_step <= last) {
     if (stop && *stop) return DMFT_EINTERRUPTED;
     const long step = m->next_step;
     m->status = m->engine->step(replica, m->engine_state, step);
@@ -157,7 +158,8 @@ int dmft__march_advance(dmft__march_t *m, dmft__progress_t *progress, volatile i
     }
     report_progress(progress);
   }
-  finish(m);
+  /* At the end (or a failure) only: a pause at `until` keeps the deferred draws pending. */
+  if (m->status != DMFT_OK || m->next_step > replica->steps) finish(m);
   return m->status;
 }
 
@@ -192,7 +194,7 @@ int dmft__replica_run(dmft__replica_t *replica, const dmft__engine_t *engine, lo
                       dmft__progress_t *progress) {
   dmft__march_t *march = NULL;
   int status = dmft__march_create(replica, engine, &march);
-  if (status == DMFT_OK) status = dmft__march_advance(march, progress, NULL);
+  if (status == DMFT_OK) status = dmft__march_advance(march, replica->steps, progress, NULL);
   *diverged_step = march ? march->diverged_step : -1;
   if (march) {
     /* The kernels go to the caller, who reads and frees them. */

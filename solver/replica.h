@@ -75,9 +75,10 @@ typedef struct {
  * load), free. Advancing after a stop continues exactly where it stopped. */
 typedef struct dmft__march dmft__march_t;
 int dmft__march_create(const dmft__replica_t *replica, const dmft__engine_t *engine, dmft__march_t **march);
-/* DMFT_OK at the end, DMFT_EDIVERGED (see diverged_step), DMFT_EINTERRUPTED when stopped, or an
- * error. */
-int dmft__march_advance(dmft__march_t *march, dmft__progress_t *progress, volatile int *stop);
+/* Runs steps up to `until` (or the last). DMFT_OK when it got there (the end, if
+ * dmft__march_next_step() > K), DMFT_EDIVERGED (see diverged_step), DMFT_EINTERRUPTED when
+ * stopped before, or an error. */
+int dmft__march_advance(dmft__march_t *march, long until, dmft__progress_t *progress, volatile int *stop);
 void dmft__march_regions(dmft__march_t *march, dmft__region_fn visit, void *user);
 long dmft__march_next_step(const dmft__march_t *march);
 long dmft__march_diverged_step(const dmft__march_t *march);

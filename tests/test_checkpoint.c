@@ -94,6 +94,33 @@ static void test_every_engine_resumes_to_the_same_bits(void) {
   check_problem("sampled parameter side (l1)", &p);
 }
 
+/* The public stages: advance to a third of the steps, save, free; a new solver loads, advances
+ * to two thirds, then to the end; the result is the bits of dmft_solve. The sparse engine
+ * defers train-loss draws to a path's next jump, so a pause must keep them pending. */
+static void test_the_stages_compose(void) {
+  dmft_problem_t p;
+  small(&p);
+  dmft_result_t *plain = NULL, *staged = NULL;
+  CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &plain), DMFT_OK);
+  dmft_solver_t *solver = NULL;
+  CU_ASSERT_EQUAL_FATAL(dmft_solver_create(&p, NULL, NULL, &solver), DMFT_OK);
+  const long steps = dmft_solver_steps(solver);
+  CU_ASSERT_EQUAL(dmft_solver_advance(solver, steps / 3, NULL, 0.0), DMFT_OK);
+  CU_ASSERT_EQUAL(dmft_solver_result(solver, &staged), DMFT_EINVAL); /* not at the end yet */
+  CU_ASSERT_EQUAL(dmft_solver_save(solver, path), DMFT_OK);
+  dmft_solver_free(&solver);
+  char message[512] = "";
+  CU_ASSERT_EQUAL_FATAL(dmft_solver_create(&p, NULL, NULL, &solver), DMFT_OK);
+  CU_ASSERT_EQUAL_FATAL(dmft_solver_load(solver, path, message, sizeof message), DMFT_OK);
+  CU_ASSERT_EQUAL(dmft_solver_advance(solver, 2 * steps / 3, NULL, 0.0), DMFT_OK);
+  CU_ASSERT_EQUAL(dmft_solver_advance(solver, steps, NULL, 0.0), DMFT_OK);
+  CU_ASSERT_EQUAL(dmft_solver_result(solver, &staged), DMFT_OK);
+  CU_ASSERT(staged && identical(plain, staged));
+  dmft_solver_free(&solver);
+  dmft_result_free(&plain);
+  dmft_result_free(&staged);
+}
+
 /* A checkpoint of a stopped solve, then the same file damaged in three ways. */
 static void test_foreign_or_damaged_checkpoints_are_refused(void) {
   dmft_problem_t p;
@@ -150,6 +177,7 @@ static void test_foreign_or_damaged_checkpoints_are_refused(void) {
 int main(void) {
   snprintf(path, sizeof path, "/tmp/dmft-test-checkpoint-%ld.ckpt", (long)getpid());
   CU_TestInfo tests[] = {{"every engine resumes to the same bits", test_every_engine_resumes_to_the_same_bits},
+                         {"the stages compose", test_the_stages_compose},
                          {"foreign or damaged checkpoints are refused", test_foreign_or_damaged_checkpoints_are_refused},
                          CU_TEST_INFO_NULL};
   const int failed = dmft_test_run("checkpoint", tests);

@@ -9,6 +9,8 @@
 #ifndef DMFT_SOLVER_H
 #define DMFT_SOLVER_H
 
+#include <stddef.h>
+
 #include "dmft/problem.h"
 #include "dmft/status.h"
 
@@ -47,10 +49,34 @@ typedef void (*dmft_progress_fn)(double fraction, void *user);
 /* Solves a checked problem. On DMFT_EDIVERGED the result holds the rows computed before. */
 int dmft_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result);
 
-/* A solve that can stop and continue. Every group's march is a staged object (create, advance,
- * save, load, free): a checkpoint holds each group's state (not started, marching at some step,
- * or finished), so a resumed solve continues each one where it was and gives the bits of an
- * uninterrupted solve, for any thread count. */
+/* The solve as a staged object, in the manner of SUNDIALS and FFTW: create plans it (sizes,
+ * memory, the per-step coefficients, every group's random streams), advance marches every
+ * replica group to a step, save and load write and read the whole state, result reduces the
+ * groups, free releases it. How the march is cut into advances, saves and loads never changes
+ * a bit of the result, for any thread count. dmft_solve is create, advance to the end, result,
+ * free. */
+typedef struct dmft_solver dmft_solver_t;
+
+/* DMFT_OK or DMFT_ENOMEM (free the half-built solver with dmft_solver_free). */
+int dmft_solver_create(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_solver_t **solver);
+/* K, the last step. */
+long dmft_solver_steps(const dmft_solver_t *solver);
+/* Advances every group to step `until` (K: to the end), pausing early, at a step boundary, when
+ * *stop (or NULL) becomes nonzero or max_seconds (0: no limit) have passed. DMFT_OK when every
+ * group got there, DMFT_EINTERRUPTED when paused before; advancing again continues. */
+int dmft_solver_advance(dmft_solver_t *solver, long until, volatile int *stop, double max_seconds);
+/* The whole state into `path` (written under a temporary name, flushed, renamed): DMFT_OK or
+ * DMFT_EIO. Load right after create, with the same problem: DMFT_OK, or DMFT_EINVAL with a
+ * one-line message (another problem or version, a bad checksum, truncated). */
+int dmft_solver_save(const dmft_solver_t *solver, const char *path);
+int dmft_solver_load(dmft_solver_t *solver, const char *path, char *message, size_t message_size);
+/* Once every group is at the end: the result (the caller frees it), DMFT_OK or DMFT_EDIVERGED. */
+int dmft_solver_result(dmft_solver_t *solver, dmft_result_t **result);
+void dmft_solver_free(dmft_solver_t **solver);
+
+/* A solve that saves itself and can continue, over the staged solver: a checkpoint holds each
+ * group's state (not started, marching at some step, or finished), so a resumed solve
+ * continues each one where it was and gives the bits of an uninterrupted solve. */
 typedef struct {
   const char *path;     /* where to write the checkpoint (NULL: never) */
   double every_seconds; /* between checkpoints; the solve also checkpoints when *stop is raised */
