@@ -276,6 +276,11 @@ int dmft_solver_create(const dmft_problem_t *problem, dmft_progress_fn progress,
 long dmft_solver_steps(const dmft_solver_t *s) { return s->r->steps; }
 
 int dmft_solver_load(dmft_solver_t *s, const char *path, char *message, size_t size) {
+  for (int g = 0; g < s->n_groups; g++)
+    if (s->runs[g].state != DMFT__GROUP_NOT_STARTED) {
+      snprintf(message, size, "--resume %s: a checkpoint is loaded into a solver that has not advanced yet", path);
+      return DMFT_EINVAL;
+    }
   const int status = load_checkpoint(s, path, message, size);
   long done = 0;
   for (int g = 0; g < s->n_groups; g++)
