@@ -60,6 +60,18 @@ static int check_checkpoint_options(const cli_options_t *options, char *message,
     snprintf(message, size, "--checkpoint: '%s' exists and is not a regular file", path);
     return 0;
   }
+  /* An existing file is overwritten only if it is a checkpoint: a mistyped path must not cost a
+   * result. */
+  FILE *existing = fopen(path, "rb");
+  if (existing) {
+    char magic[8] = "";
+    const int is_checkpoint = fread(magic, 1, 8, existing) == 8 && memcmp(magic, "DMFTCKPT", 8) == 0;
+    fclose(existing);
+    if (!is_checkpoint) {
+      snprintf(message, size, "--checkpoint: '%s' exists and is not a dmft checkpoint; it is not overwritten", path);
+      return 0;
+    }
+  }
   char copy[4200];
   snprintf(copy, sizeof copy, "%s", path);
   return cli_output_directory_takes_files("--checkpoint", dirname(copy), message, size);

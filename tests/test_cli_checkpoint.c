@@ -82,9 +82,14 @@ static void test_bad_checkpoints_are_refused(void) {
       {RUN " --out bad --resume missing.ckpt", "--resume"},
       {RUN " --out bad --checkpoint bad.ckpt --checkpoint-every 0", "--checkpoint-every"},
       {RUN " --out bad --checkpoint /tmp", "--checkpoint"},
+      {RUN " --out bad --checkpoint text.ckpt", "not a dmft checkpoint"}, /* kept, not overwritten */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) expect_refusal(cases[i].arguments, cases[i].named);
   CU_ASSERT(!exists("bad.csv"));
+  char kept[64];
+  snprintf(command, sizeof command, "%s/text.ckpt", directory);
+  read_file(command, kept, sizeof kept);
+  CU_ASSERT_STRING_EQUAL(kept, "not a checkpoint\n");
   /* The refusals did not spoil the checkpoint: it still resumes. */
   CU_ASSERT_EQUAL(run(RUN " --out bad --resume bad.ckpt"), 0);
   CU_ASSERT(same_files("whole.csv", "bad.csv"));
