@@ -61,8 +61,8 @@ static int check_checkpoint_options(const cli_options_t *options, char *message,
     return 0;
   }
   /* An existing file is overwritten only if it is a checkpoint: a mistyped path must not cost a
-   * result. */
-  FILE *existing = fopen(path, "rb");
+   * result. (The file being resumed is checked, whole, by the loader.) */
+  FILE *existing = options->resume_path && strcmp(path, options->resume_path) == 0 ? NULL : fopen(path, "rb");
   if (existing) {
     char magic[8] = "";
     const int is_checkpoint = fread(magic, 1, 8, existing) == 8 && memcmp(magic, "DMFTCKPT", 8) == 0;
