@@ -65,6 +65,31 @@ void expect_refusal(const char *arguments, const char *named) {
   CU_ASSERT_EQUAL(count_lines(errors), 1);
 }
 
+void text_of(const char *name, char *buffer, size_t size) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", directory, name);
+  read_file(path, buffer, size);
+}
+
+int same_files(const char *a, const char *b) {
+  char command[1024];
+  snprintf(command, sizeof command, "cmp -s %s/%s %s/%s", directory, a, directory, b);
+  return system(command) == 0;
+}
+
+int same_hdf5(const char *a, const char *b) {
+  char command[1400];
+  snprintf(command, sizeof command,
+           "cd %s && /usr/bin/python3 -c \"import sys, h5py, numpy\n"
+           "a, b = h5py.File('%s', 'r'), h5py.File('%s', 'r')\n"
+           "same = set(a) == set(b) and all(numpy.array_equal(a[k][()], b[k][()], equal_nan=True) for k in a)\n"
+           "attributes = lambda f: {k: str(v) for k, v in f.attrs.items() if k != 'command_line'}\n"
+           "same = same and attributes(a) == attributes(b)\n"
+           "sys.exit(0 if same else 1)\"",
+           directory, a, b);
+  return system(command) == 0;
+}
+
 int cli_test_make_directory(const char *name) {
   snprintf(directory, sizeof directory, "/tmp/dmft-test-%s-XXXXXX", name);
   return mkdtemp(directory) ? 0 : 1;

@@ -22,6 +22,14 @@ int run(const char *arguments);
 int exists(const char *name);
 void write_text(const char *name, const char *text);
 int count_lines(const char *text);
+/* The text of a file of the directory. */
+void text_of(const char *name, char *buffer, size_t size);
+/* Whether two files of the directory have the same bytes. */
+int same_files(const char *a, const char *b);
+/* Whether two HDF5 files of the directory hold the same datasets and attributes, read by h5py,
+ * but for the command line that made each (the bytes may differ: HDF5 leaves padding
+ * uninitialized). */
+int same_hdf5(const char *a, const char *b);
 /* `dmft ARGUMENTS` must exit 2 with one line that names `named`. */
 void expect_refusal(const char *arguments, const char *named);
 

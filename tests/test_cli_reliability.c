@@ -31,11 +31,6 @@ static int run_with(const char *environment, const char *arguments) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static void text_of(const char *name, char *buffer, size_t size) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", directory, name);
-  read_file(path, buffer, size);
-}
 
 /* Whether any staged or journal file is left in the directory. */
 static int leftovers(void) {
@@ -44,26 +39,7 @@ static int leftovers(void) {
   return system(command) == 0;
 }
 
-static int same_files(const char *a, const char *b) {
-  char command[1024];
-  snprintf(command, sizeof command, "cmp -s %s/%s %s/%s", directory, a, directory, b);
-  return system(command) == 0;
-}
 
-/* Two HDF5 files with the same datasets and attributes, read by h5py (the bytes may differ: HDF5
- * leaves padding uninitialized), but for the command line that made each. */
-static int same_hdf5(const char *a, const char *b) {
-  char command[1400];
-  snprintf(command, sizeof command,
-           "cd %s && /usr/bin/python3 -c \"import sys, h5py, numpy\n"
-           "a, b = h5py.File('%s', 'r'), h5py.File('%s', 'r')\n"
-           "same = set(a) == set(b) and all(numpy.array_equal(a[k][()], b[k][()], equal_nan=True) for k in a)\n"
-           "attributes = lambda f: {k: str(v) for k, v in f.attrs.items() if k != 'command_line'}\n"
-           "same = same and attributes(a) == attributes(b)\n"
-           "sys.exit(0 if same else 1)\"",
-           directory, a, b);
-  return system(command) == 0;
-}
 
 static void copy_file(const char *from, const char *to) {
   char command[1024];

@@ -12,17 +12,7 @@
 
 #define BASE "sweep --quiet --paths 400 --tmax 0.5 --seed 5"
 
-static int same_files(const char *a, const char *b) {
-  char command[1024];
-  snprintf(command, sizeof command, "cmp -s %s/%s %s/%s", directory, a, directory, b);
-  return system(command) == 0;
-}
 
-static void text_of(const char *name, char *buffer, size_t size) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", directory, name);
-  read_file(path, buffer, size);
-}
 
 static void test_a_grid_is_its_solves(void) {
   CU_ASSERT_EQUAL_FATAL(run(BASE " --sweep eta=0.5:1:0.5 --sweep noise=poisson,gauss --out grid"), 0);
