@@ -1,6 +1,7 @@
 /* libFuzzer target: the option parser and the config-file reader, then the problem checks, on
  * arbitrary bytes. The input is split at NUL bytes: the first piece chooses the command, the
- * pieces up to a piece "@" are the command line, and what follows "@" is a config file.
+ * pieces up to a piece "@" are the command line, and what follows "@" is a config file; for
+ * dmft sweep, the --sweep grid is parsed and its first configurations set.
  * Nothing a user can type must crash, hang, or read out of bounds. --plugin is left out (on the
  * command line and in the config): loading arbitrary files is what the option is for, and no
  * parser can make that safe; --config too, as the config is given here directly. */
@@ -13,6 +14,7 @@
 
 #include "dmft/problem.h"
 #include "options.h"
+#include "sweep_grid.h"
 
 #define MAX_ARGUMENTS 32
 
@@ -23,8 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!text) return 0;
   memcpy(text, data, size);
   text[size] = '\0';
-  static const cli_command_t commands[] = {CLI_SOLVE, CLI_SIMULATE, CLI_VALIDATE, CLI_CONVERGE, CLI_ONLINE};
-  const cli_command_t command = commands[size > 0 ? data[0] % 5 : 0];
+  static const cli_command_t commands[] = {CLI_SOLVE, CLI_SIMULATE, CLI_VALIDATE, CLI_CONVERGE, CLI_ONLINE, CLI_SWEEP};
+  const cli_command_t command = commands[size > 0 ? data[0] % 6 : 0];
   char *arguments[MAX_ARGUMENTS];
   int count = 0;
   const char *config = NULL;
@@ -59,6 +61,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (parsed == 0) {
     dmft_problem_check_inputs(&options.problem, message, sizeof message);
     if (strlen(message) >= sizeof message) abort();
+  }
+  /* A sweep's grid: parsed, and its first configurations named and set as a sweep would. */
+  if (parsed == 0 && command == CLI_SWEEP) {
+    cli_sweep_grid_t grid;
+    if (cli_sweep_grid_parse(&options, &grid, message, sizeof message) == 0) {
+      cli_options_t *configuration = malloc(sizeof *configuration);
+      char label[512];
+      for (long i = 0; configuration && i < grid.configurations && i < 4; i++) {
+        cli_sweep_grid_label(&grid, i, label, sizeof label);
+        cli_sweep_grid_options(&grid, i, &options, configuration, message, sizeof message);
+      }
+      free(configuration);
+    }
+    cli_sweep_grid_free(&grid);
   }
   if (config) unlink(path);
   free(text);
