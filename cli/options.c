@@ -28,6 +28,8 @@ typedef struct {
 
 #define ALL (CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE | CLI_CONVERGE | CLI_ONLINE)
 #define SIMULATING (CLI_SIMULATE | CLI_VALIDATE)
+/* Not passed on to a sweep's configurations. */
+#define SOLVE_ALONE 0x10000u
 /* Options of the DMFT solver alone: simulate and online take none of them. */
 #define SOLVING (CLI_SOLVE | CLI_VALIDATE | CLI_CONVERGE)
 
@@ -80,15 +82,17 @@ static const option_spec_t specs[] = {
     {"independent-levels", KIND_FLAG, "", "give every level its own seed (no common random numbers, for comparison)", CLI_CONVERGE},
     {"tolerance", KIND_NUMBER, "Z", "largest |deviation| allowed, in combined standard errors (default: Bonferroni, 1%)", CLI_VALIDATE},
     {"suite", KIND_NAME, "NAME", "run a ready study instead of one configuration: paper | paper-quick", CLI_VALIDATE},
-    {"checkpoint", KIND_TEXT, "FILE", "save the solve's state to FILE every --checkpoint-every seconds and on SIGINT/SIGTERM", CLI_SOLVE},
-    {"checkpoint-every", KIND_NUMBER, "SECONDS", "seconds between checkpoints, > 0 (default 600)", CLI_SOLVE},
-    {"resume", KIND_TEXT, "FILE", "continue the solve saved in FILE (same options); the output is that of an uninterrupted run", CLI_SOLVE},
+    {"checkpoint", KIND_TEXT, "FILE", "save the solve's state to FILE every --checkpoint-every seconds and on SIGINT/SIGTERM", CLI_SOLVE | SOLVE_ALONE},
+    {"checkpoint-every", KIND_NUMBER, "SECONDS", "seconds between checkpoints, > 0 (default 600)", CLI_SOLVE | SOLVE_ALONE},
+    {"resume", KIND_TEXT, "FILE", "continue the solve saved in FILE (same options); the output is that of an uninterrupted run", CLI_SOLVE | SOLVE_ALONE},
     {"sweep", KIND_TEXT, "NAME=VALUES", "a swept option: NAME=A:B:STEP (A to B inclusive) or NAME=V1,V2,...; repeat for a grid", CLI_SWEEP},
 };
 
-/* A sweep takes every option of solve, and its own. */
+/* A sweep takes every option of solve, and its own, but those marked SOLVE_ALONE (a
+ * checkpoint belongs to one solve; a sweep resumes by its index). */
 static int takes(const option_spec_t *spec, cli_command_t command) {
-  const unsigned commands = spec->commands & CLI_SOLVE ? spec->commands | CLI_SWEEP : spec->commands;
+  const unsigned commands =
+      spec->commands & CLI_SOLVE && !(spec->commands & SOLVE_ALONE) ? spec->commands | CLI_SWEEP : spec->commands;
   return (commands & command) != 0;
 }
 

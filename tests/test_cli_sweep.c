@@ -86,6 +86,7 @@ static void test_bad_grids_are_refused_before_any_work(void) {
       {BASE " --sweep eta=1,,2 --out bad", "--sweep eta"},       {BASE " --sweep eta=1 --sweep eta=2 --out bad", "twice"},
       {BASE " --sweep eta=0.5:1:0 --out bad", "--sweep eta"},    {BASE " --sweep k=1,17 --out bad", "--k"},
       {BASE " --sweep eta=1,2 --out bad,x", "--out"},
+      {BASE " --sweep eta=1,2 --checkpoint bad.ckpt --out bad", "--checkpoint"}, /* a sweep resumes by its index */
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) expect_refusal(cases[i].arguments, cases[i].named);
   char command[512];
