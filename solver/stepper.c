@@ -195,6 +195,8 @@ static void run_round(solve_t *s, long until, dmft__progress_t *progress, volati
       out->status = DMFT_OK; /* paused: it goes on in a later round */
       continue;
     }
+    run->state = DMFT__GROUP_FINISHED; /* ended, diverged or failed */
+    if (!run->march) continue;        /* not even created: out->status says why */
     dmft__replica_t *replica = dmft__march_replica(run->march);
     run->diverged_step = dmft__march_diverged_step(run->march);
     out->path_updates = replica->path_updates;
@@ -204,7 +206,6 @@ static void run_round(solve_t *s, long until, dmft__progress_t *progress, volati
       if (out->status == DMFT_OK) out->status = read_status;
     }
     dmft__march_free(&run->march);
-    run->state = DMFT__GROUP_FINISHED;
   }
 }
 
