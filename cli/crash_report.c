@@ -43,6 +43,11 @@ static const void *interrupted_instruction(const void *context) {
  * they read was written before any plugin code ran. */
 static void on_fatal_signal(int number, siginfo_t *info, void *context) {
   (void)info;
+  /* Threads can fault together (every thread calls the same plugin function): one reports,
+   * the others wait for its _exit. */
+  static int reporting;
+  if (__atomic_exchange_n(&reporting, 1, __ATOMIC_SEQ_CST))
+    for (;;) pause();
   void *frames[64];
   const int count = backtrace(frames, 64);
   char where[1024];
