@@ -39,20 +39,8 @@ static const described_t described[] = {
     {"R_se", "standard error of R", "", "tsab"},
 };
 
-static herr_t set_text(hid_t object, const char *name, const char *value) {
-  const hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  const hid_t attribute = H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  herr_t status = attribute < 0 ? -1 : H5Awrite(attribute, type, &value);
-  if (attribute >= 0) status |= H5Aclose(attribute);
-  H5Sclose(space);
-  H5Tclose(type);
-  return status;
-}
-
 int cli_hdf5_describe(int64_t file) {
-  herr_t status = set_text(file, "R_convention", R_CONVENTION);
+  herr_t status = cli_hdf5_set_string(file, "R_convention", R_CONVENTION);
   const hid_t time = H5Dopen2(file, "t", H5P_DEFAULT);
   if (time < 0) return -1;
   status |= H5DSset_scale(time, "t");
@@ -64,8 +52,8 @@ int cli_hdf5_describe(int64_t file) {
       status = -1;
       continue;
     }
-    status |= set_text(dataset, "description", d->description);
-    if (d->units[0]) status |= set_text(dataset, "units", d->units);
+    status |= cli_hdf5_set_string(dataset, "description", d->description);
+    if (d->units[0]) status |= cli_hdf5_set_string(dataset, "units", d->units);
     for (unsigned dim = 0; dim < strlen(d->dimensions); dim++) {
       const char label[2] = {d->dimensions[dim], '\0'};
       status |= H5DSset_label(dataset, dim, label);

@@ -73,14 +73,15 @@ static herr_t set_scalar(hid_t file, const char *name, hid_t type, const void *v
   return status;
 }
 
-static herr_t set_string(hid_t file, const char *name, const char *value) {
+int cli_hdf5_set_string(int64_t object, const char *name, const char *value) {
   const hid_t type = H5Tcopy(H5T_C_S1);
   H5Tset_size(type, H5T_VARIABLE);
   H5Tset_cset(type, H5T_CSET_UTF8);
-  const herr_t status = set_scalar(file, name, type, &value);
+  const herr_t status = set_scalar(object, name, type, &value);
   H5Tclose(type);
   return status;
 }
+
 
 /* Every parameter of the chosen components, as param_NAME (dashes become underscores). */
 static herr_t write_model_params(hid_t file, const dmft_model_t *model) {
@@ -106,16 +107,16 @@ static herr_t write_model_params(hid_t file, const dmft_model_t *model) {
 
 static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_result_t *r) {
   herr_t s = 0;
-  s |= set_string(file, "software", "dmft");
-  s |= set_string(file, "version", dmft_version());
-  s |= set_string(file, "loss", p->model.loss->name);
-  s |= set_string(file, "activation", p->model.activation->name);
-  s |= set_string(file, "teacher", p->model.teacher->name);
-  s |= set_string(file, "regularizer", p->model.regularizer->name);
-  s |= set_string(file, "noise", p->noise->name);
-  s |= set_string(file, "teacher_prior", dmft_prior_name(p->teacher_prior));
-  s |= set_string(file, "init_prior", dmft_prior_name(p->init_prior));
-  s |= set_string(file, "parameter_side", dmft_problem_parameter_side_is_sampled(p) ? "sampled" : "exact");
+  s |= cli_hdf5_set_string(file, "software", "dmft");
+  s |= cli_hdf5_set_string(file, "version", dmft_version());
+  s |= cli_hdf5_set_string(file, "loss", p->model.loss->name);
+  s |= cli_hdf5_set_string(file, "activation", p->model.activation->name);
+  s |= cli_hdf5_set_string(file, "teacher", p->model.teacher->name);
+  s |= cli_hdf5_set_string(file, "regularizer", p->model.regularizer->name);
+  s |= cli_hdf5_set_string(file, "noise", p->noise->name);
+  s |= cli_hdf5_set_string(file, "teacher_prior", dmft_prior_name(p->teacher_prior));
+  s |= cli_hdf5_set_string(file, "init_prior", dmft_prior_name(p->init_prior));
+  s |= cli_hdf5_set_string(file, "parameter_side", dmft_problem_parameter_side_is_sampled(p) ? "sampled" : "exact");
   s |= write_model_params(file, &p->model);
   int huber_found = 0;
   const double huber_delta = dmft_model_param(&p->model, "huber-delta", &huber_found);
@@ -144,10 +145,10 @@ static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_r
   const int flags[] = {p->quasi_random, p->sampled_parameter_side};
   const char *flag_names[] = {"quasi_random", "sampled_parameter_side"};
   for (size_t i = 0; i < 2; i++) s |= set_scalar(file, flag_names[i], H5T_NATIVE_INT, &flags[i]);
-  s |= set_string(file, "command_line", cli_provenance_command_line());
+  s |= cli_hdf5_set_string(file, "command_line", cli_provenance_command_line());
   char plugins[8192];
   cli_provenance_plugins(plugins, sizeof plugins);
-  s |= set_string(file, "plugins", plugins);
+  s |= cli_hdf5_set_string(file, "plugins", plugins);
   return s;
 }
 
@@ -170,21 +171,21 @@ static herr_t write_health(hid_t file, const dmft_problem_t *problem, const dmft
   char warnings[DMFT_HEALTH_MAX_WARNINGS * 164] = "";
   for (int i = 0; i < health.warning_count; i++)
     snprintf(warnings + strlen(warnings), sizeof warnings - strlen(warnings), "%s%s", i ? "; " : "", health.warnings[i]);
-  s |= set_string(file, "health_warnings", warnings);
+  s |= cli_hdf5_set_string(file, "health_warnings", warnings);
   return s;
 }
 
 static herr_t write_simulation(hid_t file, const dmft_simulation_t *simulation) {
   herr_t s = 0;
-  s |= set_string(file, "kind", "finite-n simulation");
-  s |= set_string(file, "algorithm", dmft_algorithm_name(simulation->algorithm));
+  s |= cli_hdf5_set_string(file, "kind", "finite-n simulation");
+  s |= cli_hdf5_set_string(file, "algorithm", dmft_algorithm_name(simulation->algorithm));
   const long integers[] = {simulation->n, simulation->d, simulation->batch};
   const char *names[] = {"n", "d", "batch"};
   for (size_t i = 0; i < 3; i++) s |= set_scalar(file, names[i], H5T_NATIVE_LONG, &integers[i]);
   s |= set_scalar(file, "step_time", H5T_NATIVE_DOUBLE, &simulation->step_time);
-  s |= set_string(file, "time_grid", "the rows are the solver's output times; the simulation steps every step_time (a batch "
+  s |= cli_hdf5_set_string(file, "time_grid", "the rows are the solver's output times; the simulation steps every step_time (a batch "
                                      "of `batch` samples for SGD, dt otherwise) and is read at the step nearest each row");
-  s |= set_string(file, "R_columns", "R(t, s) is measured by kicked copies of the run at two times s only (the rows at a "
+  s |= cli_hdf5_set_string(file, "R_columns", "R(t, s) is measured by kicked copies of the run at two times s only (the rows at a "
                                      "quarter and at half of the horizon); every other column is NaN");
   const hsize_t rows[1] = {(hsize_t)simulation->result->rows_done};
   s |= write_dataset(file, "test_loss_gaussian", 1, rows, simulation->test_loss_gaussian);
@@ -219,7 +220,7 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
   if (r->test_metric) {
     s |= write_dataset(file, "test_metric", 1, vector, r->test_metric);
     s |= write_dataset(file, "test_metric_se", 1, vector, r->test_metric_se);
-    s |= set_string(file, "test_metric_name", r->test_metric_name);
+    s |= cli_hdf5_set_string(file, "test_metric_name", r->test_metric_name);
   }
   /* Two-time kernels: the result stores them on the planned grid; write the computed corner. */
   const hsize_t planned = (hsize_t)r->rows, kk = k * k;
@@ -235,7 +236,7 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
   if (!corner) s = -1;
   free(corner);
   s |= write_attributes(file, problem, r);
-  s |= simulation ? write_simulation(file, simulation) : set_string(file, "kind", "dmft solution");
+  s |= simulation ? write_simulation(file, simulation) : cli_hdf5_set_string(file, "kind", "dmft solution");
   if (!simulation) s |= write_health(file, problem, r);
   if (s >= 0 && cli_hdf5_describe(file) < 0) s = -1;
   if (s < 0) {

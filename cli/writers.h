@@ -22,6 +22,9 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
  * file it cannot close (which crashed its shutdown at exit). */
 int64_t cli_hdf5_create_in_memory(void); /* an hid_t */
 int cli_hdf5_save(int64_t file, const char *path); /* closes `file`; DMFT_OK or DMFT_EIO */
+/* A variable-length UTF-8 string attribute of a file or dataset (h5py reads it as str); a
+ * negative value on failure. */
+int cli_hdf5_set_string(int64_t object, const char *name, const char *value);
 /* Descriptions, units and dimension names of every dataset, t as the time axes' scale, and the
  * R convention (cli/hdf5_describe.c). A negative value on failure. */
 int cli_hdf5_describe(int64_t file);

@@ -64,11 +64,13 @@ static void report_progress(dmft__progress_t *progress) {
   if (progress->callback && omp_get_thread_num() == 0) progress->callback((double)done / (double)progress->total, progress->user);
   if (!progress->stop) return;
   if (progress->user_stop && *progress->user_stop) *progress->stop = 1;
-  if (progress->deadline > 0) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if ((double)now.tv_sec + 1e-9 * (double)now.tv_nsec >= progress->deadline) *progress->stop = 1;
-  }
+  if (progress->deadline > 0 && dmft__seconds_now() >= progress->deadline) *progress->stop = 1;
+}
+
+double dmft__seconds_now(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
 }
 
 struct dmft__march {

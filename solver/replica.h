@@ -86,6 +86,9 @@ long dmft__march_diverged_step(const dmft__march_t *march);
 dmft__replica_t *dmft__march_replica(dmft__march_t *march);
 void dmft__march_free(dmft__march_t **march);
 
+/* Monotonic seconds, for the deadlines of checkpoint rounds. */
+double dmft__seconds_now(void);
+
 /* Marches the group to the end or to a divergence. *diverged_step is the first step whose
  * values were not finite or exploded (-1 if none); rows before it are valid. The kernels stay
  * allocated for the caller to read and free. */

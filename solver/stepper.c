@@ -242,13 +242,6 @@ static int load_checkpoint(solve_t *s, const char *path, char *message, size_t s
   return status != DMFT_OK ? status : closed;
 }
 
-static double seconds_now(void) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
-}
-
-
 int dmft_solver_create(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_solver_t **out) {
   solve_t *s = calloc(1, sizeof *s);
   *out = s;
@@ -308,7 +301,7 @@ int dmft_solver_advance(dmft_solver_t *s, long until, volatile int *stop, double
   s->stop_now = 0;
   s->progress.stop = &s->stop_now;
   s->progress.user_stop = stop;
-  s->progress.deadline = max_seconds > 0 ? seconds_now() + max_seconds : 0.0;
+  s->progress.deadline = max_seconds > 0 ? dmft__seconds_now() + max_seconds : 0.0;
   run_round(s, until, &s->progress, &s->stop_now);
   openblas_set_num_threads(blas_threads);
   for (int g = 0; g < s->n_groups; g++) {
