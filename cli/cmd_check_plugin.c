@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "command_session.h"
 #include "commands.h"
 #include "dmft/plugin.h"
 #include "dmft/status.h"
@@ -21,13 +22,13 @@ int cli_check_plugin(int argc, char **argv) {
     return 0;
   }
   if (argc != 1) {
-    fprintf(stderr, "dmft check-plugin: give exactly one plugin file (got %d arguments; see --help)\n", argc);
+    cli_fail("dmft check-plugin: give exactly one plugin file (got %d arguments; see --help)", argc);
     return 2;
   }
   const dmft_plugin_t *plugin = NULL;
   char message[1024];
   if (dmft_plugin_open(argv[0], &plugin, message, sizeof message) != DMFT_OK) {
-    fprintf(stderr, "dmft check-plugin: %s\n", message);
+    cli_fail("dmft check-plugin: %s", message);
     return 2;
   }
   printf("plugin %s (%s): %s\n", plugin->name, argv[0], plugin->summary ? plugin->summary : "");

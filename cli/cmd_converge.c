@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "command_session.h"
 #include "commands.h"
 #include "converge_output.h"
 #include "dmft/compare.h"
@@ -99,6 +100,40 @@ static void free_ladder(cli_ladder_t *ladder) {
   free(ladder->extrapolated);
 }
 
+/* One line per observable at the final time, and where the tables are. */
+static void print_summary(const char *prefix, const cli_ladder_t *ladder) {
+  const dmft_result_t *first = ladder->solutions[0];
+  const long last = ladder->rows - 1;
+  printf("dmft converge: %d levels, dt = %g down to %g (ratio %g); at t = %g:\n", ladder->levels, ladder->dt[0],
+         ladder->dt[ladder->levels - 1], ladder->ratio, first->t[last]);
+  for (int o = 0; o < ladder->observables; o++) {
+    char name[40];
+    dmft_compare_observable_name(first, o, name, sizeof name);
+    const dmft_extrapolation_t *e = &ladder->extrapolated[last * ladder->observables + o];
+    double finest, finest_se;
+    dmft_compare_observable(ladder->solutions[ladder->levels - 1], last, o, &finest, &finest_se);
+    double path_se[6];
+    double slope = NAN;
+    if (ladder->path_levels >= 2) {
+      for (int j = 0; j < ladder->path_levels; j++) {
+        double value;
+        dmft_compare_observable(ladder->path_solutions[j], ladder->path_solutions[j]->rows_done - 1, o, &value, &path_se[j]);
+      }
+      slope = dmft_finite_size_slope(ladder->paths, path_se, ladder->path_levels);
+    }
+    /* Orders and slopes that need more levels than were run are left out, not printed as nan. */
+    char extrapolated_order[48] = "", path_slope[40] = "";
+    if (isfinite(e->extrapolated_order))
+      snprintf(extrapolated_order, sizeof extrapolated_order, " (of the extrapolation: %.2f)", e->extrapolated_order);
+    if (isfinite(slope)) snprintf(path_slope, sizeof path_slope, "; error ~ paths^%.2f", slope);
+    printf("  %-12s dt -> 0: %.6g +- %.2g (discretization %.2g, Monte Carlo %.2g, %.2g without common random numbers); "
+           "observed order %.2f%s; finest %.6g +- %.2g%s\n",
+           name, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->independent_monte_carlo_error,
+           e->observed_order, extrapolated_order, finest, finest_se, path_slope);
+  }
+  printf("Tables: %s.csv, %s-extrapolated.csv, %s-paths.csv, %s.h5\n", prefix, prefix, prefix, prefix);
+}
+
 /* The report, built beside DIR and put in place whole (report.h). */
 static int write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder, char *message,
                         size_t size) {
@@ -133,7 +168,7 @@ int cli_converge(int argc, char **argv) {
   if (status == 0 && options.report_dir && cli_report_prepare("--report", options.report_dir, message, sizeof message) != 0)
     status = 2;
   if (status != 0) {
-    fprintf(stderr, "dmft converge: %s\n", message);
+    cli_fail("dmft converge: %s", message);
     return 2;
   }
   for (int l = 0; status == 0 && l < ladder.levels; l++) {
@@ -154,7 +189,7 @@ int cli_converge(int argc, char **argv) {
     status = solve_level(&p, label, options.quiet, &ladder.path_solutions[j], message, sizeof message);
   }
   if (status != 0) {
-    fprintf(stderr, "dmft converge: %s\n", message);
+    cli_fail("dmft converge: %s", message);
     free_ladder(&ladder);
     return status;
   }
@@ -179,48 +214,18 @@ int cli_converge(int argc, char **argv) {
     }
   free(group_values);
   if (!ladder.extrapolated || cli_converge_write_tables(&output, &options.problem, &ladder) != DMFT_OK) {
-    fprintf(stderr, "dmft converge: could not write %s.csv and the tables next to it; any earlier tables are kept\n",
+    cli_fail("dmft converge: could not write %s.csv and the tables next to it; any earlier tables are kept",
             options.out_prefix);
     free_ladder(&ladder);
     return 2;
   }
   if (options.report_dir && write_report(options.report_dir, &options.problem, &ladder, message, sizeof message) != 0) {
-    fprintf(stderr, "dmft converge: %s (the tables are written)\n", message);
+    cli_fail("dmft converge: %s (the tables are written)", message);
     free_ladder(&ladder);
     return 2;
   }
 
-  /* One line per observable at the final time. */
-  const long last = ladder.rows - 1;
-  printf("dmft converge: %d levels, dt = %g down to %g (ratio %g); at t = %g:\n", ladder.levels, ladder.dt[0],
-         ladder.dt[ladder.levels - 1], ladder.ratio, first->t[last]);
-  for (int o = 0; o < ladder.observables; o++) {
-    char name[40];
-    dmft_compare_observable_name(first, o, name, sizeof name);
-    const dmft_extrapolation_t *e = &ladder.extrapolated[last * ladder.observables + o];
-    double finest, finest_se;
-    dmft_compare_observable(ladder.solutions[ladder.levels - 1], last, o, &finest, &finest_se);
-    double path_se[6];
-    double slope = NAN;
-    if (ladder.path_levels >= 2) {
-      for (int j = 0; j < ladder.path_levels; j++) {
-        double value;
-        dmft_compare_observable(ladder.path_solutions[j], ladder.path_solutions[j]->rows_done - 1, o, &value, &path_se[j]);
-      }
-      slope = dmft_finite_size_slope(ladder.paths, path_se, ladder.path_levels);
-    }
-    /* Orders and slopes that need more levels than were run are left out, not printed as nan. */
-    char extrapolated_order[48] = "", path_slope[40] = "";
-    if (isfinite(e->extrapolated_order))
-      snprintf(extrapolated_order, sizeof extrapolated_order, " (of the extrapolation: %.2f)", e->extrapolated_order);
-    if (isfinite(slope)) snprintf(path_slope, sizeof path_slope, "; error ~ paths^%.2f", slope);
-    printf("  %-12s dt -> 0: %.6g +- %.2g (discretization %.2g, Monte Carlo %.2g, %.2g without common random numbers); "
-           "observed order %.2f%s; finest %.6g +- %.2g%s\n",
-           name, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->independent_monte_carlo_error,
-           e->observed_order, extrapolated_order, finest, finest_se, path_slope);
-  }
-  printf("Tables: %s.csv, %s-extrapolated.csv, %s-paths.csv, %s.h5\n", options.out_prefix, options.out_prefix,
-         options.out_prefix, options.out_prefix);
+  if (!options.quiet) print_summary(options.out_prefix, &ladder);
   free_ladder(&ladder);
   return 0;
 }

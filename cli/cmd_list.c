@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "command_session.h"
 #include "commands.h"
 #include "dmft/dmft.h"
 #include "dmft/plugin.h"
@@ -48,12 +49,12 @@ int cli_list(int argc, char **argv) {
                        : strcmp(argv[i], "--plugin") == 0 && i + 1 < argc ? argv[++i]
                                                                            : NULL;
     if (!path) {
-      fprintf(stderr, "dmft list: unexpected argument '%s' (dmft list takes --plugin FILE.so and --help)\n", argv[i]);
+      cli_fail("dmft list: unexpected argument '%s' (dmft list takes --plugin FILE.so and --help)", argv[i]);
       return 2;
     }
     char message[1024];
     if (dmft_plugin_load(path, message, sizeof message) != DMFT_OK) {
-      fprintf(stderr, "dmft list: %s\n", message);
+      cli_fail("dmft list: %s", message);
       return 2;
     }
   }

@@ -2,6 +2,7 @@
  * integrated by CVODE, written in dmft solve's layout (time t = tau / (kappa gamma)). */
 #include <stdio.h>
 
+#include "command_session.h"
 #include "commands.h"
 #include "dmft/online.h"
 #include "options.h"
@@ -28,7 +29,7 @@ int cli_online(int argc, char **argv) {
   cli_output_t output;
   if (parsed != 0 || dmft_problem_check_inputs(&options.problem, message, sizeof message) != DMFT_OK ||
       !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) {
-    fprintf(stderr, "dmft online: %s\n", message);
+    cli_fail("dmft online: %s", message);
     return 2;
   }
   cli_progress_t progress;
@@ -38,21 +39,21 @@ int cli_online(int argc, char **argv) {
   const int status = dmft_online_solve(&options.problem, cli_progress_update, &progress, &result, message, sizeof message);
   cli_progress_finish(&progress);
   if (status != DMFT_OK && status != DMFT_EDIVERGED) {
-    fprintf(stderr, "dmft online: %s\n", message);
+    cli_fail("dmft online: %s", message);
     return 2;
   }
   const char *csv_path = output.final[0], *h5_path = output.final[1];
   const int written = result->rows_done > 0 && cli_write_outputs(&output, &options.problem, result, NULL);
   int exit_status = 0;
   if (status == DMFT_EDIVERGED && result->rows_done == 0) {
-    fprintf(stderr, "dmft online: %s; nothing written\n", message);
+    cli_fail("dmft online: %s; nothing written", message);
     exit_status = 3;
   } else if (!written) {
-    fprintf(stderr, "dmft online: could not write %s and %s (disk full or directory no longer writable); any earlier pair is kept\n",
+    cli_fail("dmft online: could not write %s and %s (disk full or directory no longer writable); any earlier pair is kept",
             csv_path, h5_path);
     exit_status = 2;
   } else if (status == DMFT_EDIVERGED) {
-    fprintf(stderr, "dmft online: %s; the %ld rows before it are in %s and %s\n", message, result->rows_done, csv_path, h5_path);
+    cli_fail("dmft online: %s; the %ld rows before it are in %s and %s", message, result->rows_done, csv_path, h5_path);
     exit_status = 3;
   } else if (!options.quiet) {
     printf("dmft online: wrote %s and %s (%ld rows to tau = %g, %.1f s)\n", csv_path, h5_path, result->rows_done,

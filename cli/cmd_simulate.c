@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "command_session.h"
 #include "commands.h"
 #include "options.h"
 #include "progress.h"
@@ -25,11 +26,12 @@ int cli_simulate(int argc, char **argv) {
   }
   const dmft_simulation_options_t simulation_options = cli_simulation_options(&options, options.sizes[0]);
   dmft_simulation_t *simulation = NULL;
-  cli_output_t output;
+  cli_output_t output = {0};
+  cli_session_t *session = cli_session();
   if (parsed != 0 || dmft_problem_check_inputs(&options.problem, message, sizeof message) != DMFT_OK ||
       dmft_simulation_check(&options.problem, &simulation_options, message, sizeof message) != DMFT_OK ||
-      !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) {
-    fprintf(stderr, "dmft simulate: %s\n", message);
+      (session->write_files && !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message))) {
+    cli_fail("dmft simulate: %s", message);
     return 2;
   }
   cli_progress_t progress;
@@ -38,24 +40,25 @@ int cli_simulate(int argc, char **argv) {
                                    message, sizeof message);
   cli_progress_finish(&progress);
   if (status != DMFT_OK) {
-    fprintf(stderr, "dmft simulate: %s\n", message);
+    cli_fail("dmft simulate: %s", message);
     return 2;
   }
-  const char *csv_path = output.final[0], *h5_path = output.final[1];
   if (dmft_result_cut_at_non_finite(simulation->result, 0)) {
-    fprintf(stderr, "dmft simulate: at t = %g %s; nothing written\n", simulation->result->diverged_at,
-            dmft_result_divergence_reason(simulation->result));
+    cli_fail("dmft simulate: at t = %g %s; nothing written", simulation->result->diverged_at,
+             dmft_result_divergence_reason(simulation->result));
     dmft_simulation_free(&simulation);
     return 3;
   }
-  const int written = cli_write_outputs(&output, &options.problem, simulation->result, simulation);
+  const int written = !session->write_files || cli_write_outputs(&output, &options.problem, simulation->result, simulation);
   if (!written)
-    fprintf(stderr, "dmft simulate: could not write %s and %s (disk full or directory no longer writable); any earlier pair is kept\n",
-            csv_path, h5_path);
+    cli_fail("dmft simulate: could not write %s and %s (disk full or directory no longer writable); any earlier pair is kept",
+             output.final[0], output.final[1]);
   else if (!options.quiet)
-    printf("dmft simulate: wrote %s and %s (%s, n = %ld, d = %ld, %d seeds, %.1f s)\n", csv_path, h5_path,
-           dmft_algorithm_name(simulation->algorithm), simulation->n, simulation->d, options.seeds,
-           cli_seconds_now() - progress.started);
+    printf("dmft simulate: %s%s%s%s (%s, n = %ld, d = %ld, %d seeds, %.1f s)\n", session->write_files ? "wrote " : "done",
+           session->write_files ? output.final[0] : "", session->write_files ? " and " : "",
+           session->write_files ? output.final[1] : "", dmft_algorithm_name(simulation->algorithm), simulation->n, simulation->d,
+           options.seeds, cli_seconds_now() - progress.started);
+  cli_session_keep_result(&simulation->result, &options.problem);
   dmft_simulation_free(&simulation);
   return written ? 0 : 2;
 }

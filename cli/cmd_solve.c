@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "command_session.h"
 #include "commands.h"
 #include "dmft/health.h"
 #include "options.h"
@@ -77,26 +78,42 @@ static int check_checkpoint_options(const cli_options_t *options, char *message,
   return cli_output_directory_takes_files("--checkpoint", dirname(copy), message, size);
 }
 
+/* What a finished solve tells its user: the files it wrote (or, embedded without files, that
+ * the result is in memory) and the health of the result. */
+static void print_summary(const cli_options_t *options, const cli_output_t *output, const dmft_result_t *result,
+                          double seconds) {
+  if (cli_session()->write_files)
+    printf("dmft solve: wrote %s and %s (%ld rows to t = %g, %ld paths in %d replica groups, %.1f s)\n", output->final[0],
+           output->final[1], result->rows_done, result->t[result->rows_done - 1], options->problem.paths, result->groups,
+           seconds);
+  else
+    printf("dmft solve: %ld rows to t = %g, %ld paths in %d replica groups, %.1f s\n", result->rows_done,
+           result->t[result->rows_done - 1], options->problem.paths, result->groups, seconds);
+  print_health(&options->problem, result);
+}
+
 int cli_solve(int argc, char **argv) {
   cli_options_t options;
   cli_options_defaults(&options, CLI_SOLVE);
   char message[1024] = "";
+  cli_session_t *session = cli_session();
   const int parsed = cli_options_parse(&options, argc, argv, message, sizeof message);
   if (parsed == 1) {
     cli_options_print_help(CLI_SOLVE, solve_summary);
     return 0;
   }
-  cli_output_t output;
+  cli_output_t output = {0};
   if (parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
       !check_checkpoint_options(&options, message, sizeof message) ||
-      !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) {
-    fprintf(stderr, "dmft solve: %s\n", message);
+      (session->write_files && !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message))) {
+    cli_fail("dmft solve: %s", message);
     return 2;
   }
 
-  /* A resumed solve keeps checkpointing into the file it came from, unless told otherwise. */
+  /* A resumed solve keeps checkpointing into the file it came from, unless told otherwise. An
+   * embedded solve is stopped by its caller, never by a signal handler of ours. */
   const char *checkpoint = options.checkpoint_path ? options.checkpoint_path : options.resume_path;
-  if (checkpoint) {
+  if (checkpoint && !session->embedded) {
     signal(SIGINT, request_stop);
     signal(SIGTERM, request_stop);
   }
@@ -106,47 +123,55 @@ int cli_solve(int argc, char **argv) {
   const dmft_checkpoint_options_t checkpointing = {.path = checkpoint,
                                                    .every_seconds = options.checkpoint_every,
                                                    .resume = options.resume_path,
-                                                   .stop = &stop_requested,
+                                                   .stop = session->embedded ? &session->stop : &stop_requested,
                                                    .message = message,
                                                    .message_size = sizeof message};
-  const int status = dmft_solve_checkpointed(&options.problem, cli_progress_update, &progress, checkpoint ? &checkpointing : NULL,
-                                             &result);
+  const int status = dmft_solve_checkpointed(&options.problem, cli_progress_update, &progress,
+                                             checkpoint || session->embedded ? &checkpointing : NULL, &result);
   cli_progress_finish(&progress);
-  if (checkpoint) cli_output_install_signal_cleanup(); /* back to removing staged files */
+  if (checkpoint && !session->embedded) cli_output_install_signal_cleanup(); /* back to removing staged files */
+  if (status == DMFT_EINTERRUPTED && session->embedded) {
+    if (checkpoint)
+      cli_fail("dmft solve: interrupted; the state is in %s: run the same command with --resume %s to continue", checkpoint,
+               checkpoint);
+    else
+      cli_fail("dmft solve: interrupted; nothing written");
+    return 130;
+  }
   if (status == DMFT_EINTERRUPTED) {
-    fprintf(stderr, "dmft solve: stopped by %s; the state is in %s: run the same command with --resume %s to continue\n",
-            stopping_signal == SIGTERM ? "SIGTERM" : "SIGINT", checkpoint, checkpoint);
+    cli_fail("dmft solve: stopped by %s; the state is in %s: run the same command with --resume %s to continue",
+             stopping_signal == SIGTERM ? "SIGTERM" : "SIGINT", checkpoint, checkpoint);
     return 128 + (stopping_signal ? (int)stopping_signal : SIGINT);
   }
   if (status != DMFT_OK && status != DMFT_EDIVERGED) {
-    fprintf(stderr, "dmft solve: %s\n", status == DMFT_EINVAL || status == DMFT_EIO ? message : dmft_strerror(status));
+    cli_fail("dmft solve: %s", status == DMFT_EINVAL || status == DMFT_EIO ? message : dmft_strerror(status));
     return 2;
   }
 
-  const char *csv_path = output.final[0], *h5_path = output.final[1];
-  const int written = result->rows_done > 0 && cli_write_outputs(&output, &options.problem, result, NULL);
+  const int written = result->rows_done > 0 && (!session->write_files || cli_write_outputs(&output, &options.problem, result, NULL));
   const double seconds = cli_seconds_now() - progress.started;
   int exit_status = 0;
   if (status == DMFT_EDIVERGED && result->rows_done == 0) {
-    fprintf(stderr, "dmft solve: at t = 0 %s; nothing written\n", dmft_result_divergence_reason(result));
+    cli_fail("dmft solve: at t = 0 %s; nothing written", dmft_result_divergence_reason(result));
     exit_status = 3;
   } else if (!written) {
-    fprintf(stderr, "dmft solve: could not write %s and %s (disk full or directory no longer writable); any earlier pair is kept\n",
-            csv_path, h5_path);
+    cli_fail("dmft solve: could not write %s and %s (disk full or directory no longer writable); any earlier pair is kept",
+             output.final[0], output.final[1]);
     exit_status = 2;
+  } else if (status == DMFT_EDIVERGED && session->write_files) {
+    cli_fail("dmft solve: at t = %g (epoch %g) %s; the %ld rows before it are in %s and %s", result->diverged_at,
+             options.problem.kappa * result->diverged_at, dmft_result_divergence_reason(result), result->rows_done,
+             output.final[0], output.final[1]);
+    exit_status = 3;
   } else if (status == DMFT_EDIVERGED) {
-    fprintf(stderr,
-            "dmft solve: at t = %g (epoch %g) %s; the %ld rows before it are in %s and %s\n",
-            result->diverged_at, options.problem.kappa * result->diverged_at, dmft_result_divergence_reason(result),
-            result->rows_done, csv_path, h5_path);
+    cli_fail("dmft solve: at t = %g (epoch %g) %s; the result holds the %ld rows before it", result->diverged_at,
+             options.problem.kappa * result->diverged_at, dmft_result_divergence_reason(result), result->rows_done);
     exit_status = 3;
   } else if (!options.quiet) {
-    printf("dmft solve: wrote %s and %s (%ld rows to t = %g, %ld paths in %d replica groups, %.1f s)\n", csv_path,
-           h5_path, result->rows_done, result->t[result->rows_done - 1], options.problem.paths, result->groups, seconds);
-    print_health(&options.problem, result);
+    print_summary(&options, &output, result, seconds);
   }
   /* The result is in its files: the checkpoint it came from has served. */
   if (checkpoint && written) unlink(checkpoint);
-  dmft_result_free(&result);
+  cli_session_keep_result(&result, &options.problem);
   return exit_status;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "command_session.h"
 #include "commands.h"
 #include "options.h"
 #include "output_transaction.h"
@@ -173,7 +174,7 @@ int cli_sweep(int argc, char **argv) {
   const char *const index_suffixes[] = {"-index.csv", "-summary.svg", "-summary.png"};
   if (parsed != 0 || plan(&s, base, message, sizeof message) != 0 ||
       !cli_output_prepare(&index, "--out", base->out_prefix, index_suffixes, 3, message, sizeof message)) {
-    fprintf(stderr, "dmft sweep: %s\n", message);
+    cli_fail("dmft sweep: %s", message);
     sweep_free(&s);
     free(base);
     return 2;
@@ -196,7 +197,7 @@ int cli_sweep(int argc, char **argv) {
     if (!old && write_index(&s, &index, 0, message, sizeof message) != 0) exit_status = 2;
   }
   if (exit_status != 2 && write_index(&s, &index, 1, message, sizeof message) != 0) exit_status = 2;
-  if (exit_status == 2) fprintf(stderr, "dmft sweep: %s\n", message);
+  if (exit_status == 2) cli_fail("dmft sweep: %s", message);
   else if (!base->quiet)
     printf("dmft sweep: %ld configurations (%ld done before, skipped); index %s, figure %s and %s\n", s.grid.configurations,
            skipped, index.final[0], index.final[1], index.final[2]);

@@ -1,11 +1,13 @@
 /* dmft validate: the solver against finite-n simulations of the algorithm it describes, over a
  * list of sizes; a verdict, a finite-size fit, and a report. `--suite paper` runs the paper's
  * three experiments (cli/suite_paper.c). */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "command_session.h"
 #include "commands.h"
 #include "options.h"
 #include "progress.h"
@@ -91,6 +93,29 @@ void cli_validation_title(const cli_options_t *options, const dmft_problem_t *pr
     snprintf(title, size, "%s DMFT against %s", problem->noise->name, described[simulation.algorithm]);
 }
 
+/* An embedded caller gets the verdict's numbers, the table (CSV, one row per size) and the
+ * solve. */
+static void keep_for_caller(cli_validation_t *validation, const dmft_problem_t *problem) {
+  cli_session_t *session = cli_session();
+  char *table = NULL;
+  size_t length = 0;
+  FILE *csv = open_memstream(&table, &length);
+  if (csv) {
+    fprintf(csv, "n,d,seeds,largest_deviation_se,where,rms_deviation,rms_se_simulation\n");
+    for (int i = 0; i < validation->count; i++) {
+      const dmft_comparison_t *c = &validation->comparisons[i];
+      const dmft_simulation_t *simulation = validation->simulations[i];
+      fprintf(csv, "%ld,%ld,%d,%.17g,%s at t = %g,%.17g,%.17g\n", simulation->n, simulation->d, simulation->result->groups,
+              c->largest_z, c->largest_observable, c->largest_time, c->rms_deviation, c->rms_error);
+    }
+    fclose(csv);
+    session->table_csv = table;
+  }
+  session->tolerance = validation->tolerance;
+  session->finite_size_slope = validation->slope;
+  cli_session_keep_result(&validation->solved, problem);
+}
+
 int cli_validate(int argc, char **argv) {
   cli_options_t options;
   cli_options_defaults(&options, CLI_VALIDATE);
@@ -128,18 +153,22 @@ int cli_validate(int argc, char **argv) {
                                       message, sizeof message);
       if (options.report_dir && status != 0) cli_report_discard(staged);
       if (options.report_dir && status == 0) status = cli_report_publish(staged, options.report_dir, message, sizeof message);
-      if (status == 0) {
+      if (status == 0 && cli_session()->embedded) keep_for_caller(&validation, &options.problem);
+      if (status == 0 && options.quiet) {
+        printf("dmft validate: %s (largest deviation %.2f combined s.e., tolerance %.2f)\n", validation.pass ? "PASS" : "FAIL",
+               validation.largest_z, validation.tolerance);
+      } else if (status == 0) {
         printf("dmft validate: %s\n\n", title);
         cli_report_table(stdout, &validation.report);
         if (options.report_dir) printf("\nReport: %s/index.html and %s/report.md\n", options.report_dir, options.report_dir);
-      } else {
-        fprintf(stderr, "dmft validate: %s\n", message);
+      } else if (status != 0) {
+        cli_fail("dmft validate: %s", message);
       }
       const int pass = validation.pass;
       cli_validation_free(&validation);
       return status != 0 ? status : pass ? 0 : 1;
     }
   }
-  fprintf(stderr, "dmft validate: %s\n", message);
+  cli_fail("dmft validate: %s", message);
   return 2;
 }

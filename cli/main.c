@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "command_session.h"
 #include "crash_report.h"
 #include "output_transaction.h"
 #include "provenance.h"
@@ -42,14 +42,5 @@ int main(int argc, char **argv) {
   cli_output_install_signal_cleanup();
   cli_provenance_record(argc, argv);
   cli_crash_report_install();
-  if (strcmp(argv[1], "solve") == 0) return cli_solve(argc - 2, argv + 2);
-  if (strcmp(argv[1], "list") == 0) return cli_list(argc - 2, argv + 2);
-  if (strcmp(argv[1], "simulate") == 0) return cli_simulate(argc - 2, argv + 2);
-  if (strcmp(argv[1], "validate") == 0) return cli_validate(argc - 2, argv + 2);
-  if (strcmp(argv[1], "converge") == 0) return cli_converge(argc - 2, argv + 2);
-  if (strcmp(argv[1], "online") == 0) return cli_online(argc - 2, argv + 2);
-  if (strcmp(argv[1], "sweep") == 0) return cli_sweep(argc - 2, argv + 2);
-  if (strcmp(argv[1], "check-plugin") == 0) return cli_check_plugin(argc - 2, argv + 2);
-  fprintf(stderr, "dmft: unknown command '%s' (accepted: solve, simulate, validate, converge, online, sweep, list, check-plugin; see dmft --help)\n", argv[1]);
-  return 2;
+  return cli_dispatch(argc - 1, argv + 1);
 }

@@ -376,15 +376,17 @@ int dmft_solve_checkpointed(const dmft_problem_t *problem, dmft_progress_fn prog
    * every_seconds) or the caller asks to stop; the state is saved, and the next round continues
    * the same marches, so the numbers are those of an uninterrupted run. */
   const int checkpointing = options && options->path;
+  volatile int *stop = options ? options->stop : NULL;
   const long end = status == DMFT_OK ? dmft_solver_steps(solver) : 0;
   while (status == DMFT_OK) {
-    const int reached = dmft_solver_advance(solver, end, checkpointing ? options->stop : NULL,
-                                            checkpointing ? options->every_seconds : 0.0);
+    const int reached = dmft_solver_advance(solver, end, stop, checkpointing ? options->every_seconds : 0.0);
     if (reached == DMFT_OK) break;
-    if (dmft_solver_save(solver, options->path) != DMFT_OK) {
+    if (!checkpointing) {
+      status = DMFT_EINTERRUPTED; /* only a stop ends an advance early without checkpoints */
+    } else if (dmft_solver_save(solver, options->path) != DMFT_OK) {
       status = DMFT_EIO;
       if (options->message) snprintf(options->message, options->message_size, "could not write the checkpoint %s", options->path);
-    } else if (options->stop && *options->stop) {
+    } else if (stop && *stop) {
       status = DMFT_EINTERRUPTED;
     }
   }

@@ -212,7 +212,7 @@ static void test_converge(void) {
     expect_refusal(arguments, cases[i].named);
     CU_ASSERT(!exists("keep-extrapolated.csv") && !exists("keep.h5"));
   }
-  CU_ASSERT_EQUAL_FATAL(run("converge --quiet --loss squared --activation linear --teacher linear --noise flow --tmax 1 "
+  CU_ASSERT_EQUAL_FATAL(run("converge --loss squared --activation linear --teacher linear --noise flow --tmax 1 "
                             "--dt0 0.1 --levels 3 --path-levels 2 --paths 2000 --out ladder --report ladder-report"),
                         0);
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "observed order"));
@@ -224,11 +224,17 @@ static void test_converge(void) {
   CU_ASSERT_EQUAL(strncmp(csv, "observable,t,epoch,extrapolated,error,", 38), 0);
   /* Three levels give no order of the extrapolation and no path study was asked for: the
    * summary leaves them out rather than printing nan. */
-  CU_ASSERT_EQUAL_FATAL(run("converge --quiet --quasi-random --tmax 1 --dt0 0.1 --levels 3 --path-levels 0 --paths 2000 "
+  CU_ASSERT_EQUAL_FATAL(run("converge --quasi-random --tmax 1 --dt0 0.1 --levels 3 --path-levels 0 --paths 2000 "
                             "--out quasi"),
                         0);
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "observed order"));
   CU_ASSERT_PTR_NULL(strstr(output, "nan"));
+  /* --quiet silences the summary; the tables are the same. */
+  CU_ASSERT_EQUAL_FATAL(run("converge --quiet --quasi-random --tmax 1 --dt0 0.1 --levels 3 --path-levels 0 --paths 2000 "
+                            "--out quiet"),
+                        0);
+  CU_ASSERT_PTR_NULL(strstr(output, "observed order"));
+  CU_ASSERT(same_files("quasi.csv", "quiet.csv"));
 }
 
 /* Plugins: the example loads, lists and solves with its parameter; every broken plugin is

@@ -2,6 +2,7 @@
 #ifndef DMFT_DMFT_H
 #define DMFT_DMFT_H
 
+#include "dmft/command.h"
 #include "dmft/model.h"
 #include "dmft/noise.h"
 #include "dmft/problem.h"

@@ -87,7 +87,7 @@ typedef struct {
 } dmft_checkpoint_options_t;
 
 /* dmft_solve with checkpoints. DMFT_EINTERRUPTED when *stop was raised (the state is in path,
- * no result); DMFT_EINVAL when the resume file is refused (another problem or version, a bad
+ * or nowhere when path is NULL: a solve that can only be stopped; no result); DMFT_EINVAL when the resume file is refused (another problem or version, a bad
  * checksum, truncated), with the message; DMFT_EIO when a checkpoint could not be written. A
  * completed solve leaves its last checkpoint in place (the caller removes it). */
 int dmft_solve_checkpointed(const dmft_problem_t *problem, dmft_progress_fn progress, void *user,
@@ -103,6 +103,15 @@ long dmft_result_first_non_finite_row(const dmft_result_t *result, int with_kern
 /* Cuts the result before that row, as a divergence there (diverged_at, divergence). 1 if it
  * cut, else 0. */
 int dmft_result_cut_at_non_finite(dmft_result_t *result, int with_kernels);
+/* A result by name, for callers that cannot read the struct (foreign-function interfaces):
+ * the array ("t", "M", "M_se", "Q", "Q_se", "train_loss", "test_loss", "test_metric" and their
+ * "_se", "C", "C_se", "R", "R_se"), its rank and shape on the planned rows (rows_done of them
+ * hold values), row-major; NULL for a name it does not have. Numbers "rows", "rows_done",
+ * "groups", "k", "kstar", "steps", "diverged_at" (NaN for another name); texts
+ * "test_metric_name" and "divergence" (NULL when there is none). */
+const double *dmft_result_array(const dmft_result_t *result, const char *name, long shape[4], int *rank);
+double dmft_result_number(const dmft_result_t *result, const char *name);
+const char *dmft_result_text(const dmft_result_t *result, const char *name);
 /* What happened at diverged_at, a phrase for "at t = T <phrase>" (by default, that the
  * dynamics diverged). */
 const char *dmft_result_divergence_reason(const dmft_result_t *result);
