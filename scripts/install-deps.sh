@@ -5,7 +5,9 @@ packages=(
   cmake make gcc pkg-config
   libsundials-dev libgsl-dev libfftw3-dev libopenblas-dev liblapacke-dev
   libcunit1-dev libhdf5-dev libinih-dev gnuplot-nox
-  python3-h5py  # the tests check that h5py reads our HDF5 files
+  python3-h5py  # the tests check that h5py reads our HDF5 files; dmft.load reads them
+  python3-pip python3-setuptools python3-wheel python3-pytest  # the Python package: installed with pip offline, tested with pytest
+  python3-matplotlib  # examples/python: the default figure from Python
   python3-numpy time  # benchmarks/run.sh: the dense numpy peer, wall time and peak memory
   clang libclang-rt-14-dev libomp-dev  # scripts/fuzz.sh: libFuzzer, clang's sanitizer runtimes, OpenMP for clang
 )

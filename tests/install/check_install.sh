@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs a build into a temporary prefix and builds against the installed copy only: a C
 # program through pkg-config (shared, then static), the same program through find_package(dmft),
-# and a plugin from the installed plugin header, checked by the installed executable.
+# a plugin from the installed plugin header, checked by the installed executable, and the Python
+# package installed into the same prefix, driving the installed library.
 # Usage: check_install.sh BUILD_DIR SOURCE_DIR VERSION
 set -euo pipefail
 build=$1 source=$2 version=$3
@@ -40,4 +41,14 @@ cmake --build cmake-build > /dev/null
 echo "== a plugin from the installed header, checked by the installed dmft"
 cc -std=c11 -O2 -fPIC -shared -I"$prefix/include" template.c -o template.so -lm
 "$prefix/bin/dmft" check-plugin ./template.so | tail -n 1
+echo "== the Python package, installed beside the library, found without DMFT_LIBRARY"
+# The package and setup.py's version source, copied: pip builds in the directory it is given.
+mkdir -p python-source && cp -r "$source/python" "$source/CMakeLists.txt" python-source/
+PIP_ROOT_USER_ACTION=ignore /usr/bin/python3 -m pip install --quiet --no-build-isolation --no-deps --break-system-packages \
+  --target "$prefix/lib/python3/dist-packages" ./python-source/python
+(cd / && env -u DMFT_LIBRARY PYTHONPATH="$prefix/lib/python3/dist-packages" /usr/bin/python3 -c "
+import os, dmft
+assert os.path.realpath(dmft.library_path) == os.path.realpath('$libdir/libdmft.so'), dmft.library_path
+r = dmft.solve(paths=20000, quiet=True)
+print('M(tmax) =', r.M[-1].ravel())")
 echo "installed copy works"
