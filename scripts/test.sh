@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, builds, and runs the whole suite twice, once as
-# built for users and once under AddressSanitizer and UndefinedBehaviorSanitizer; then fuzzes
+# built for users and once under AddressSanitizer and UndefinedBehaviorSanitizer (the Python
+# package's pytest tests among them, ctest's python_package); then fuzzes
 # the option parser and the plugin descriptor checks for a bounded time (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
