@@ -13,12 +13,14 @@ static void print_check(void *user, int passed, const char *description) {
   printf("  %s  %s\n", passed ? "ok  " : "FAIL", description);
 }
 
+const char *const cli_check_plugin_summary =
+    "Load a model plugin and run the conformance checks on each of its components: complete descriptor, finite\n"
+    "values, slopes and curvatures against finite differences, declared properties, and a short SGD solve with each\n"
+    "component. Exit 0 if all pass, 1 if any fails, 2 if the file is not a loadable dmft plugin.";
+
 int cli_check_plugin(int argc, char **argv) {
-  if (argc == 1 && strcmp(argv[0], "--help") == 0) {
-    printf("usage: dmft check-plugin FILE.so\n\nLoad a model plugin and run the conformance checks on each of its "
-           "components: complete descriptor, finite values, slopes and curvatures against finite differences, declared "
-           "properties, and a short SGD solve with each component. Exit 0 if all pass, 1 if any fails, 2 if the file "
-           "is not a loadable dmft plugin.\n");
+  if (argc == 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+    printf("usage: dmft check-plugin FILE.so\n\n%s\n", cli_check_plugin_summary);
     return 0;
   }
   if (argc != 1) {

@@ -15,7 +15,7 @@
 #include "report.h"
 #include "writers.h"
 
-static const char *const converge_summary =
+const char *const cli_converge_summary =
     "Solve on a ladder of time steps (--dt 0.1,0.05,0.025,0.0125, or --dt0 X --levels L halving it), report for\n"
     "every observable and output time the successive differences, the observed order and a Richardson\n"
     "extrapolation to dt -> 0 with an error combining discretization and Monte Carlo; then solve at the\n"
@@ -152,7 +152,7 @@ int cli_converge(int argc, char **argv) {
   char message[1024] = "";
   const int parsed = cli_options_parse(&options, argc, argv, message, sizeof message);
   if (parsed == 1) {
-    cli_options_print_help(CLI_CONVERGE, converge_summary);
+    cli_options_print_help(CLI_CONVERGE, cli_converge_summary);
     return 0;
   }
   cli_ladder_t ladder = {0};

@@ -38,11 +38,14 @@ static void print_plugin(const dmft_plugin_t *plugin, const char *path) {
   }
 }
 
+const char *const cli_list_summary =
+    "List the model components (activations, losses, teachers, regularizers) with their parameters, built-in and from\n"
+    "the given plugins, and the noise modules.";
+
 int cli_list(int argc, char **argv) {
   for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0) {
-      printf("usage: dmft list [--plugin FILE.so ...]\n\nList the model components (activations, losses, teachers, "
-             "regularizers) with their parameters, built-in and from the given plugins, and the noise modules.\n");
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      printf("usage: dmft list [--plugin FILE.so ...]\n\n%s\n", cli_list_summary);
       return 0;
     }
     const char *path = strncmp(argv[i], "--plugin=", 9) == 0 ? argv[i] + 9

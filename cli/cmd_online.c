@@ -9,7 +9,7 @@
 #include "progress.h"
 #include "writers.h"
 
-static const char *const online_summary =
+const char *const cli_online_summary =
     "Integrate the online-SGD equations for the overlaps M and Q (the one-pass limit of SGD, gamma -> infinity\n"
     "at fixed tau = kappa gamma t, the samples seen per dimension; per-sample step eta/kappa) with SUNDIALS\n"
     "CVODE, and write PREFIX.csv and PREFIX.h5 in dmft solve's layout (standard errors zero; train loss =\n"
@@ -23,7 +23,7 @@ int cli_online(int argc, char **argv) {
   char message[1024] = "";
   const int parsed = cli_options_parse(&options, argc, argv, message, sizeof message);
   if (parsed == 1) {
-    cli_options_print_help(CLI_ONLINE, online_summary);
+    cli_options_print_help(CLI_ONLINE, cli_online_summary);
     return 0;
   }
   cli_output_t output;

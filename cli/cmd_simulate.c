@@ -9,7 +9,7 @@
 #include "progress.h"
 #include "writers.h"
 
-static const char *const simulate_summary =
+const char *const cli_simulate_summary =
     "Run the algorithm that --noise describes (poisson: mini-batch SGD at --alpha; bernoulli: each sample in\n"
     "each batch with probability kappa dt; gauss: SME; flow: gradient descent), or the one --simulate names,\n"
     "at finite n and d = n/gamma over --seeds data sets, and write the mean and standard error of M, Q, C, R\n"
@@ -21,7 +21,7 @@ int cli_simulate(int argc, char **argv) {
   char message[1024] = "";
   const int parsed = cli_options_parse(&options, argc, argv, message, sizeof message);
   if (parsed == 1) {
-    cli_options_print_help(CLI_SIMULATE, simulate_summary);
+    cli_options_print_help(CLI_SIMULATE, cli_simulate_summary);
     return 0;
   }
   const dmft_simulation_options_t simulation_options = cli_simulation_options(&options, options.sizes[0]);

@@ -16,7 +16,7 @@
 #include "progress.h"
 #include "writers.h"
 
-static const char *const solve_summary =
+const char *const cli_solve_summary =
     "Solve the DMFT equations of multi-pass SGD (poisson, bernoulli), SME (gauss) or gradient flow (flow)\n"
     "for a multi-index model, and write the learning curves, overlaps and two-time kernels with their\n"
     "standard errors to PREFIX.csv and PREFIX.h5. With --checkpoint FILE the state is saved every\n"
@@ -99,7 +99,7 @@ int cli_solve(int argc, char **argv) {
   cli_session_t *session = cli_session();
   const int parsed = cli_options_parse(&options, argc, argv, message, sizeof message);
   if (parsed == 1) {
-    cli_options_print_help(CLI_SOLVE, solve_summary);
+    cli_options_print_help(CLI_SOLVE, cli_solve_summary);
     return 0;
   }
   cli_output_t output = {0};

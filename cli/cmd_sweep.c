@@ -19,7 +19,7 @@
 #include "sweep_index.h"
 #include "writers.h"
 
-static const char *const sweep_summary =
+const char *const cli_sweep_summary =
     "Solve a grid of configurations: each --sweep NAME=A:B:STEP (A to B inclusive) or NAME=V1,V2,... varies one\n"
     "option of dmft solve, and every combination is solved and written to PREFIX-LABEL.csv and .h5 (LABEL names\n"
     "the values, e.g. eta0.5-gamma2). PREFIX-index.csv lists the swept values, the final M, Q, train and test loss\n"
@@ -165,7 +165,7 @@ int cli_sweep(int argc, char **argv) {
   char message[10000] = ""; /* room for two paths and a nested message */
   const int parsed = cli_options_parse(base, argc, argv, message, sizeof message);
   if (parsed == 1) {
-    cli_options_print_help(CLI_SWEEP, sweep_summary);
+    cli_options_print_help(CLI_SWEEP, cli_sweep_summary);
     free(base);
     return 0;
   }

@@ -15,7 +15,7 @@
 #include "report.h"
 #include "validation.h"
 
-static const char *const validate_summary =
+const char *const cli_validate_summary =
     "Solve the DMFT equations and simulate the algorithm that --noise describes (or --simulate names) at each\n"
     "size of --n with --seeds data sets; compare M, Q, train and test loss at every output time in combined\n"
     "standard errors; fit the deviation against n; print PASS or FAIL. --report DIR writes DIR/index.html with\n"
@@ -122,7 +122,7 @@ int cli_validate(int argc, char **argv) {
   char message[1024] = "";
   const int parsed = cli_options_parse(&options, argc, argv, message, sizeof message);
   if (parsed == 1) {
-    cli_options_print_help(CLI_VALIDATE, validate_summary);
+    cli_options_print_help(CLI_VALIDATE, cli_validate_summary);
     return 0;
   }
   if (parsed == 0 && options.tolerance < 0) {

@@ -12,4 +12,9 @@ int cli_online(int argc, char **argv);
 int cli_check_plugin(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
 
+/* What each command does, for its --help and the manual page (cli/manual.c). */
+extern const char *const cli_solve_summary, *const cli_simulate_summary, *const cli_validate_summary,
+    *const cli_converge_summary, *const cli_online_summary, *const cli_sweep_summary, *const cli_list_summary,
+    *const cli_check_plugin_summary;
+
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "command_session.h"
+#include "manual.h"
 #include "crash_report.h"
 #include "output_transaction.h"
 #include "provenance.h"
@@ -21,8 +22,10 @@ static void print_usage(FILE *stream) {
          "  sweep     solve a grid of configurations (--sweep eta=0.5:2:0.25 ...): a pair of files each, an index, a figure\n"
          "  list      list the models (built-in and --plugin files), their parameters and the noise modules\n"
          "  check-plugin  run the conformance checks on a model plugin\n\n"
-         "  dmft COMMAND --help   options of a command\n"
-         "  dmft --version        the version\n");
+         "  dmft COMMAND --help   options of a command (also dmft COMMAND -h, dmft help COMMAND)\n"
+         "  dmft --version        the version\n"
+         "  dmft --man            the manual page (roff; installed as dmft.1)\n"
+         "  dmft --bash-completion  the bash completion script (installed for bash-completion)\n");
 }
 
 int main(int argc, char **argv) {
@@ -30,8 +33,21 @@ int main(int argc, char **argv) {
     print_usage(stderr);
     return 2;
   }
+  /* dmft help CMD is dmft CMD --help. */
+  if (strcmp(argv[1], "help") == 0 && argc == 3) {
+    char *help[] = {argv[2], "--help", NULL};
+    return cli_dispatch(2, help);
+  }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
     print_usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--man") == 0) {
+    cli_print_manual(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--bash-completion") == 0) {
+    cli_print_bash_completion(stdout);
     return 0;
   }
   if (strcmp(argv[1], "--version") == 0) {

@@ -44,8 +44,8 @@ static const option_spec_t specs[] = {
     {"init-prior", KIND_NAME, "NAME", "prior of the random part of theta_0, scaled to --theta0-var: gauss | rademacher | bernoulli-gauss", ALL},
     {"sparsity", KIND_NUMBER, "RHO", "bernoulli-gauss priors: probability in (0, 1] of a non-zero coordinate", ALL},
     {"parameter-paths", KIND_INTEGER, "N", "paths of a sampled parameter side (0: as many as --paths); fewer are cheaper, noisier", SOLVING},
-    {"train-loss-paths", KIND_INTEGER, "N", "poisson/bernoulli: the train loss of a reported step averages the paths that jump there and about N others (0: every path; default 20000)", SOLVING},
-    {"response-paths", KIND_INTEGER, "N", "gauss/flow: the responses average the pathwise tangents of about N paths (0: every path; default 20000)", SOLVING},
+    {"train-loss-paths", KIND_INTEGER, "N", "poisson/bernoulli: the train loss of a reported step averages the paths that jump there and about N others (0: every path)", SOLVING},
+    {"response-paths", KIND_INTEGER, "N", "gauss/flow: the responses average the pathwise tangents of about N paths (0: every path)", SOLVING},
     {"parameter-side", KIND_NAME, "NAME", "how the parameter side is solved: auto (exact when linear) | sampled", SOLVING},
     {"model-param", KIND_TEXT, "NAME=VALUE", "a parameter of the chosen components (repeatable; dmft list shows them)", ALL},
     {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)", ALL},
@@ -65,25 +65,25 @@ static const option_spec_t specs[] = {
     {"paths", KIND_INTEGER, "N", "number of sample paths (>= 1), split into up to 16 replica groups", SOLVING},
     {"seed", KIND_INTEGER, "S", "random seed, an integer from 0 to 2^63 - 1", ALL},
     {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it", SOLVING},
-    {"output-every", KIND_INTEGER, "N", "write every N-th step (default: at most 1001 rows)", ALL},
+    {"output-every", KIND_INTEGER, "N", "write every N-th step", ALL},
     {"out", KIND_TEXT, "PREFIX", "write PREFIX.h5 and PREFIX.csv", CLI_SOLVE | CLI_SIMULATE | CLI_CONVERGE | CLI_ONLINE},
     {"config", KIND_TEXT, "FILE", "read options from an INI file; the command line overrides it", ALL},
     {"quiet", KIND_FLAG, "", "no progress bar, no summary", ALL},
     {"n", KIND_SIZES, "N[,N...]", "samples of the simulation (validate: a list of sizes; d = n / gamma)", SIMULATING},
     {"seeds", KIND_INTEGER, "S", "independent simulated data sets and runs per size, >= 1", SIMULATING},
     {"alpha", KIND_NUMBER, "A", "mini-batch SGD: batches of round(kappa n^A), A in [0, 1)", SIMULATING},
-    {"simulate", KIND_NAME, "NAME", "simulated algorithm: sgd | extensive | sme | gd (default: the one --noise describes)", SIMULATING},
-    {"max-mem", KIND_NUMBER, "GIB", "memory the simulation may hold, in GiB (default: 85% of the machine)", SIMULATING},
+    {"simulate", KIND_NAME, "NAME", "simulated algorithm: sgd | extensive | sme | gd", SIMULATING},
+    {"max-mem", KIND_NUMBER, "GIB", "memory the simulation may hold, in GiB", SIMULATING},
     {"report", KIND_TEXT, "DIR", "write DIR/index.html (plots) and DIR/report.md", CLI_VALIDATE | CLI_CONVERGE},
     {"dt0", KIND_NUMBER, "DT", "coarsest step of the ladder DT, DT/2, ..., with --levels", CLI_CONVERGE},
-    {"levels", KIND_INTEGER, "L", "levels of the dt ladder, 2..8 (default 4)", CLI_CONVERGE},
-    {"path-levels", KIND_INTEGER, "L", "path study: --paths, /4, /16, ... at the coarsest step, 0..5 (default 3)", CLI_CONVERGE},
+    {"levels", KIND_INTEGER, "L", "levels of the dt ladder, 2..8", CLI_CONVERGE},
+    {"path-levels", KIND_INTEGER, "L", "path study: --paths, /4, /16, ... at the coarsest step, 0..5", CLI_CONVERGE},
     {"quasi-random", KIND_FLAG, "", "draw each path's first 40 random numbers from a randomized Sobol sequence (less Monte Carlo error)", CLI_SOLVE | CLI_VALIDATE | CLI_CONVERGE},
     {"independent-levels", KIND_FLAG, "", "give every level its own seed (no common random numbers, for comparison)", CLI_CONVERGE},
-    {"tolerance", KIND_NUMBER, "Z", "largest |deviation| allowed, in combined standard errors (default: Bonferroni, 1%)", CLI_VALIDATE},
+    {"tolerance", KIND_NUMBER, "Z", "largest |deviation| allowed, in combined standard errors", CLI_VALIDATE},
     {"suite", KIND_NAME, "NAME", "run a ready study instead of one configuration: paper | paper-quick", CLI_VALIDATE},
     {"checkpoint", KIND_TEXT, "FILE", "save the solve's state to FILE every --checkpoint-every seconds and on SIGINT/SIGTERM", CLI_SOLVE | SOLVE_ALONE},
-    {"checkpoint-every", KIND_NUMBER, "SECONDS", "seconds between checkpoints, > 0 (default 600)", CLI_SOLVE | SOLVE_ALONE},
+    {"checkpoint-every", KIND_NUMBER, "SECONDS", "seconds between checkpoints, > 0", CLI_SOLVE | SOLVE_ALONE},
     {"resume", KIND_TEXT, "FILE", "continue the solve saved in FILE (same options); the output is that of an uninterrupted run", CLI_SOLVE | SOLVE_ALONE},
     {"sweep", KIND_TEXT, "NAME=VALUES", "a swept option: NAME=A:B:STEP (A to B inclusive) or NAME=V1,V2,...; repeat for a grid", CLI_SWEEP},
 };
@@ -274,14 +274,10 @@ static int set_name(cli_options_t *options, const char *name, const char *value,
   return 2;
 }
 
-static int set_number(cli_options_t *options, const char *name, double value) {
+/* Where a number option lives (NULL for a name that is not one): the setter and --help's
+ * defaults read the same table. */
+static double *number_target(cli_options_t *options, const char *name) {
   dmft_problem_t *p = &options->problem;
-  if (strcmp(name, "alpha") == 0) options->alpha = value;
-  if (strcmp(name, "max-mem") == 0) options->max_mem_gib = value;
-  if (strcmp(name, "tolerance") == 0) options->tolerance = value;
-  if (strcmp(name, "dt0") == 0) options->dt0 = value;
-  if (strcmp(name, "checkpoint-every") == 0) options->checkpoint_every = value;
-  if (strcmp(name, "huber-delta") == 0) options->huber_delta_given = 1;
   struct {
     const char *name;
     double *target;
@@ -292,14 +288,20 @@ static int set_number(cli_options_t *options, const char *name, double value) {
       {"ridge", &p->ridge},                   {"theta0-var", &p->theta0_var},
       {"init-overlap", &p->init_overlap},     {"teacher-var", &p->teacher_var},
       {"tmax", &p->tmax},                     {"dt", &p->dt},
-      {"sparsity", &p->sparsity},
+      {"sparsity", &p->sparsity},             {"alpha", &options->alpha},
+      {"max-mem", &options->max_mem_gib},     {"tolerance", &options->tolerance},
+      {"dt0", &options->dt0},                 {"checkpoint-every", &options->checkpoint_every},
   };
   for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
-    if (strcmp(targets[i].name, name) == 0) {
-      *targets[i].target = value;
-      return 1;
-    }
-  return 0;
+    if (strcmp(targets[i].name, name) == 0) return targets[i].target;
+  return NULL;
+}
+
+static int set_number(cli_options_t *options, const char *name, double value) {
+  if (strcmp(name, "huber-delta") == 0) options->huber_delta_given = 1;
+  double *target = number_target(options, name);
+  if (target) *target = value;
+  return target != NULL;
 }
 
 static int set_integer(cli_options_t *options, const char *name, long long value, char *message, size_t size) {
@@ -543,6 +545,13 @@ static char *read_config_file(const char *path, long *length, char *message, siz
   return text;
 }
 
+static int is_path_option(const char *name) {
+  static const char *const paths[] = {"plugin", "out", "report", "checkpoint", "resume"};
+  for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+    if (strcmp(name, paths[i]) == 0) return 1;
+  return 0;
+}
+
 static int on_config_entry(void *user, const char *section, const char *name, const char *value) {
   config_reader_t *reader = user;
   const int line = reader->line;
@@ -572,6 +581,20 @@ static int on_config_entry(void *user, const char *section, const char *name, co
     reader->status = 2;
     return 0;
   }
+  /* A path in a config file is relative to the file, so a study's file works from anywhere. */
+  char resolved[4096];
+  if (spec && spec->kind == KIND_TEXT && is_path_option(key) && value[0] != '/' && value[0] != '\0') {
+    const char *slash = strrchr(reader->path, '/');
+    if (slash) {
+      const int directory = (int)(slash - reader->path);
+      if (snprintf(resolved, sizeof resolved, "%.*s/%s", directory, reader->path, value) >= (int)sizeof resolved) {
+        snprintf(reader->message, reader->size, "--config %s line %d: the path of --%s is too long", reader->path, line, key);
+        reader->status = 2;
+        return 0;
+      }
+      value = resolved;
+    }
+  }
   if (cli_option_set(reader->options, key, value, inner, sizeof inner) != 0) {
     snprintf(reader->message, reader->size, "--config %s line %d: %s", reader->path, line, inner);
     reader->status = 2;
@@ -599,6 +622,11 @@ int cli_options_read_config(cli_options_t *options, const char *path, char *mess
 static int next_option(cli_command_t command, int argc, char **argv, int *index, char *name, size_t name_size,
                        const char **value, char *message, size_t size) {
   const char *arg = argv[*index];
+  if (strcmp(arg, "-h") == 0) {
+    snprintf(name, name_size, "help");
+    *value = "true";
+    return 0;
+  }
   if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
     snprintf(message, size, "unexpected argument '%s' (options look like --name value; see --help)", arg);
     return 2;
@@ -649,30 +677,128 @@ int cli_options_parse(cli_options_t *options, int argc, char **argv, char *messa
   return cli_options_apply_model_params(options, message, size);
 }
 
-void cli_options_print_help(cli_command_t command, const char *summary) {
-  cli_options_t defaults;
-  cli_options_defaults(&defaults, command);
-  const dmft_problem_t *p = &defaults.problem;
-  printf("usage: dmft %s [--option value ...]\n\n%s\n\noptions:\n", command_name(command), summary);
+/* An integer option's value in `options` (1), or 0 for a name that is not one. */
+static int integer_value(const cli_options_t *options, const char *name, long long *value) {
+  const dmft_problem_t *p = &options->problem;
+  const struct {
+    const char *name;
+    long long value;
+  } values[] = {{"seed", (long long)p->seed},
+                {"k", p->model.k},
+                {"kstar", p->model.kstar},
+                {"paths", p->paths},
+                {"parameter-paths", p->parameter_paths},
+                {"train-loss-paths", p->train_loss_paths},
+                {"response-paths", p->response_paths},
+                {"threads", p->threads},
+                {"output-every", p->output_every},
+                {"seeds", options->seeds},
+                {"levels", options->levels},
+                {"path-levels", options->path_levels}};
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+    if (strcmp(values[i].name, name) == 0) {
+      *value = values[i].value;
+      return 1;
+    }
+  return 0;
+}
+
+/* What an option is when not given, as --help shows it next to the option ("" when it is simply
+ * absent: a plugin, a config file, a checkpoint). Read from the defaults themselves, so that
+ * --help cannot drift from them. */
+static void default_text(cli_options_t *defaults, const option_spec_t *spec, char *text, size_t size) {
+  const char *name = spec->name;
+  const dmft_problem_t *p = &defaults->problem;
+  text[0] = '\0';
+  long long integer;
+  const double *number = number_target(defaults, name);
+  if (strcmp(name, "huber-delta") == 0) {
+    snprintf(text, size, "%g", dmft_model_param(&p->model, "huber-delta", NULL));
+  } else if (strcmp(name, "max-mem") == 0) {
+    snprintf(text, size, "85%% of the machine's memory");
+  } else if (strcmp(name, "tolerance") == 0) {
+    snprintf(text, size, "the Bonferroni bound for a 1%% family-wise error");
+  } else if (strcmp(name, "dt0") == 0) {
+    snprintf(text, size, "--dt");
+  } else if (strcmp(name, "output-every") == 0) {
+    snprintf(text, size, "at most 1001 rows");
+  } else if (strcmp(name, "threads") == 0) {
+    snprintf(text, size, "0, all cores");
+  } else if (number) {
+    snprintf(text, size, "%g", *number);
+  } else if (integer_value(defaults, name, &integer)) {
+    snprintf(text, size, "%lld", integer);
+  } else if (spec->kind == KIND_SIZES) {
+    size_t used = 0;
+    for (int i = 0; i < defaults->size_count && used < size; i++)
+      used += (size_t)snprintf(text + used, size - used, "%s%ld", i ? "," : "", defaults->sizes[i]);
+  } else if (spec->kind == KIND_FLAG) {
+    snprintf(text, size, "off");
+  } else if (strcmp(name, "out") == 0) {
+    snprintf(text, size, "%s", defaults->out_prefix);
+  } else {
+    const struct {
+      const char *name, *value;
+    } names[] = {{"loss", p->model.loss->name},
+                 {"activation", p->model.activation->name},
+                 {"teacher", p->model.teacher->name},
+                 {"regularizer", p->model.regularizer->name},
+                 {"teacher-prior", dmft_prior_name(p->teacher_prior)},
+                 {"init-prior", dmft_prior_name(p->init_prior)},
+                 {"parameter-side", "auto"},
+                 {"noise", p->noise->name},
+                 {"simulate", "the algorithm --noise describes"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+      if (strcmp(names[i].name, name) == 0) snprintf(text, size, "%s", names[i].value);
+  }
+}
+
+/* A line a user can start from, for each command. */
+static const char *example_line(cli_command_t command) {
+  switch (command) {
+    case CLI_SOLVE: return "dmft solve --noise gauss --eta 1 --paths 100000 --out sme";
+    case CLI_SIMULATE: return "dmft simulate --noise poisson --n 8000 --seeds 8 --out sgd-n8000";
+    case CLI_VALIDATE: return "dmft validate --noise gauss --n 2000,4000,8000 --report val";
+    case CLI_CONVERGE: return "dmft converge --dt 0.1,0.05,0.025,0.0125 --report conv";
+    case CLI_ONLINE: return "dmft online --gamma 20 --tmax 0.1 --dt 0.0025 --out online";
+    case CLI_SWEEP: return "dmft sweep --sweep eta=0.5:2:0.5 --sweep noise=poisson,gauss --out sw";
+  }
+  return "";
+}
+
+int cli_option_info(cli_command_t command, int index, cli_option_info_t *info) {
+  int seen = 0;
   for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
-    if (!takes(&specs[i], command)) continue;
+    if (!takes(&specs[i], command) || seen++ != index) continue;
+    cli_options_t defaults;
+    cli_options_defaults(&defaults, command);
+    info->name = specs[i].name;
+    info->metavar = specs[i].metavar;
+    info->help = specs[i].help;
+    info->is_flag = specs[i].kind == KIND_FLAG;
+    default_text(&defaults, &specs[i], info->default_text, sizeof info->default_text);
+    return 1;
+  }
+  return 0;
+}
+
+const char *cli_command_name(cli_command_t command) { return command_name(command); }
+
+const char *cli_command_example(cli_command_t command) { return example_line(command); }
+
+void cli_options_print_help(cli_command_t command, const char *summary) {
+  printf("usage: dmft %s [--option value ...]\n\n%s\n\noptions (default in brackets):\n", command_name(command), summary);
+  cli_option_info_t info;
+  for (int i = 0; cli_option_info(command, i, &info); i++) {
     char left[48];
-    snprintf(left, sizeof left, "--%s %s", specs[i].name, specs[i].metavar);
-    printf("  %-24s %s\n", left, specs[i].help);
+    snprintf(left, sizeof left, "--%s %s", info.name, info.metavar);
+    if (info.default_text[0]) printf("  %-24s %s [%s]\n", left, info.help, info.default_text);
+    else printf("  %-24s %s\n", left, info.help);
   }
-  printf("\ndefaults: --loss %s --activation %s --teacher %s --label-noise %g --k %d --kstar %d --gamma %g --eta %g\n"
-         "  --kappa %g --ridge %g --theta0-var %g --teacher-var %g --tmax %g --dt %g --noise %s --paths %ld --seed %llu\n",
-         p->model.loss->name, p->model.activation->name, p->model.teacher->name, p->model.label_noise, p->model.k,
-         p->model.kstar, p->gamma, p->eta, p->kappa, p->ridge, p->theta0_var, p->teacher_var, p->tmax, p->dt,
-         p->noise->name, p->paths, (unsigned long long)p->seed);
-  if (command == CLI_SIMULATE || command == CLI_VALIDATE) {
-    printf("  --n ");
-    for (int i = 0; i < defaults.size_count; i++) printf("%s%ld", i ? "," : "", defaults.sizes[i]);
-    printf(" --seeds %d --alpha %g\n", defaults.seeds, defaults.alpha);
-  }
-  if (command != CLI_VALIDATE) printf("  --out %s\n", defaults.out_prefix);
-  printf("\nA config file holds the same names without dashes, one 'name = value' a line.\n");
-  if (command == CLI_CONVERGE) printf("  --levels %d --path-levels %d\n", defaults.levels, defaults.path_levels);
+  printf("  %-24s this help (also -h, and dmft help %s)\n", "--help", command_name(command));
+  printf("\nexample:\n  %s\n", example_line(command));
+  printf("\nA config file holds the same names without dashes, one 'name = value' a line; the command line\n"
+         "overrides it, and the paths it names (plugins, outputs, checkpoints) are relative to the file.\n");
   if (command == CLI_VALIDATE)
     printf("Exit status: 0 PASS, 1 FAIL, 2 bad input, 3 the solver diverged.\n");
   else

@@ -83,6 +83,18 @@ int cli_options_parse(cli_options_t *options, int argc, char **argv, char *messa
 
 void cli_options_print_help(cli_command_t command, const char *summary);
 
+/* The options a command takes, one by one (index 0, 1, ...: 1 while there is one), with the
+ * default --help shows: for --help, the manual page and the shell completion (cli/manual.c). */
+typedef struct {
+  const char *name, *metavar, *help;
+  char default_text[96]; /* "" when the option is simply absent by default */
+  int is_flag;
+} cli_option_info_t;
+int cli_option_info(cli_command_t command, int index, cli_option_info_t *info);
+const char *cli_command_name(cli_command_t command);
+/* A command line a user can start from. */
+const char *cli_command_example(cli_command_t command);
+
 /* --huber-delta and the --model-param values, applied again after a component was set (setting
  * one resets its parameters to their defaults): what a sweep does for each configuration. */
 int cli_options_apply_model_params(cli_options_t *options, char *message, size_t size);
