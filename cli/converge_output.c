@@ -106,8 +106,11 @@ static int write_tables(const cli_output_t *output, const dmft_problem_t *proble
       strncat(all_names, o ? "," : "", sizeof all_names - strlen(all_names) - 1);
       strncat(all_names, name, sizeof all_names - strlen(all_names) - 1);
     }
-    status |= H5LTset_attribute_string(file, "/", "observables", all_names);
-    status |= H5LTset_attribute_string(file, "/", "version", dmft_version());
+    status |= cli_hdf5_set_string(file, "observables", all_names);
+    status |= cli_hdf5_set_string(file, "kind", "convergence study");
+    /* The problem of the coarsest level; the steps of every level are the dt dataset. */
+    status |= cli_hdf5_write_problem(file, problem, first);
+    if (status >= 0 && cli_hdf5_describe(file) < 0) status = -1;
   }
   free(values);
   free(errors);

@@ -105,7 +105,7 @@ static herr_t write_model_params(hid_t file, const dmft_model_t *model) {
   return s;
 }
 
-static herr_t write_attributes(hid_t file, const dmft_problem_t *p, const dmft_result_t *r) {
+int cli_hdf5_write_problem(int64_t file, const dmft_problem_t *p, const dmft_result_t *r) {
   herr_t s = 0;
   s |= cli_hdf5_set_string(file, "software", "dmft");
   s |= cli_hdf5_set_string(file, "version", dmft_version());
@@ -233,9 +233,21 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
       for (hsize_t j = 0; j < rows * kk; j++) corner[i * rows * kk + j] = sources[n][i * planned * kk + j];
     s |= write_dataset(file, names[n], 4, two_time, corner);
   }
+  /* The sample side's kernels, which only the solver has. */
+  const double *sample_sources[4] = {r->Cl, r->Cl_se, r->Rl, r->Rl_se};
+  const char *sample_names[4] = {"Cl", "Cl_se", "Rl", "Rl_se"};
+  for (int n = 0; n < 4 && corner && r->Cl; n++) {
+    for (hsize_t i = 0; i < rows; i++)
+      for (hsize_t j = 0; j < rows * kk; j++) corner[i * rows * kk + j] = sample_sources[n][i * planned * kk + j];
+    s |= write_dataset(file, sample_names[n], 4, two_time, corner);
+  }
+  if (r->Gamma) {
+    s |= write_dataset(file, "Gamma", 3, m_dims, r->Gamma);
+    s |= write_dataset(file, "Gamma_se", 3, m_dims, r->Gamma_se);
+  }
   if (!corner) s = -1;
   free(corner);
-  s |= write_attributes(file, problem, r);
+  s |= cli_hdf5_write_problem(file, problem, r);
   s |= simulation ? write_simulation(file, simulation) : cli_hdf5_set_string(file, "kind", "dmft solution");
   if (!simulation) s |= write_health(file, problem, r);
   if (s >= 0 && cli_hdf5_describe(file) < 0) s = -1;

@@ -25,6 +25,9 @@ int cli_hdf5_save(int64_t file, const char *path); /* closes `file`; DMFT_OK or 
 /* A variable-length UTF-8 string attribute of a file or dataset (h5py reads it as str); a
  * negative value on failure. */
 int cli_hdf5_set_string(int64_t object, const char *name, const char *value);
+/* The problem as root attributes: every number and name that changes a result, the command
+ * line and each plugin with its SHA-256 (r gives the grid: groups, steps, rows, divergence). */
+int cli_hdf5_write_problem(int64_t file, const dmft_problem_t *problem, const dmft_result_t *r);
 /* Descriptions, units and dimension names of every dataset, t as the time axes' scale, and the
  * R convention (cli/hdf5_describe.c). A negative value on failure. */
 int cli_hdf5_describe(int64_t file);

@@ -10,7 +10,7 @@
 #include "dmft/dmft.h"
 
 #define MAGIC "DMFTCKPT"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u /* 2: a finished group keeps Cl, Rl and Gamma too */
 #define FNV_OFFSET 14695981039346656037ULL
 #define FNV_PRIME 1099511628211ULL
 

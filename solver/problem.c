@@ -112,7 +112,7 @@ static void memory_parts(const dmft_problem_t *problem, double *with_paths, doub
                                    ? dmft__parameter_paths_bytes(problem, dmft__parameter_paths_of_group(problem, 0, groups))
                                    : 0.0));
   *with_steps = concurrent * (dmft__kernels_bytes(k, problem->model.kstar, steps) + fixed) +
-                8.0 * rows * rows * k * k * (2.0 * groups + 4.0);
+                8.0 * rows * rows * k * k * (4.0 * groups + 8.0); /* C, R, Cl, Rl: each group's and the result's */
 }
 
 double dmft_problem_memory_bytes(const dmft_problem_t *problem) {

@@ -28,6 +28,12 @@ const double *dmft_result_array(const dmft_result_t *r, const char *name, long s
       {"C_se", r->C_se, 4, {rows, rows, k, k}},
       {"R", r->R, 4, {rows, rows, k, k}},
       {"R_se", r->R_se, 4, {rows, rows, k, k}},
+      {"Cl", r->Cl, 4, {rows, rows, k, k}},
+      {"Cl_se", r->Cl_se, 4, {rows, rows, k, k}},
+      {"Rl", r->Rl, 4, {rows, rows, k, k}},
+      {"Rl_se", r->Rl_se, 4, {rows, rows, k, k}},
+      {"Gamma", r->Gamma, 3, {rows, k, kstar}},
+      {"Gamma_se", r->Gamma_se, 3, {rows, k, kstar}},
   };
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
     if (strcmp(name, arrays[i].name) != 0 || !arrays[i].values) continue;

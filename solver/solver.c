@@ -28,6 +28,12 @@ void dmft_result_free(dmft_result_t **result) {
   free(r->C_se);
   free(r->R);
   free(r->R_se);
+  free(r->Cl);
+  free(r->Cl_se);
+  free(r->Rl);
+  free(r->Rl_se);
+  free(r->Gamma);
+  free(r->Gamma_se);
   free(r->group_M);
   free(r->group_Q);
   free(r->group_train_loss);

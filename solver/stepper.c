@@ -22,7 +22,7 @@
 
 /* One group's values on the output grid, laid out as in dmft_result_t. */
 typedef struct {
-  double *M, *Q, *train_loss, *test_loss, *test_metric, *C, *R;
+  double *M, *Q, *train_loss, *test_loss, *test_metric, *C, *R, *Cl, *Rl, *Gamma;
   long rows_done;
   long long path_updates, path_checks;
   int status;
@@ -36,6 +36,9 @@ static void group_output_free(group_output_t *out) {
   free(out->test_metric);
   free(out->C);
   free(out->R);
+  free(out->Cl);
+  free(out->Rl);
+  free(out->Gamma);
 }
 
 static int group_output_alloc(group_output_t *out, const dmft_result_t *r) {
@@ -46,9 +49,26 @@ static int group_output_alloc(group_output_t *out, const dmft_result_t *r) {
   out->test_loss = calloc(rows, sizeof(double));
   out->C = calloc(rows * rows * kk, sizeof(double));
   out->R = calloc(rows * rows * kk, sizeof(double));
+  out->Cl = calloc(rows * rows * kk, sizeof(double));
+  out->Rl = calloc(rows * rows * kk, sizeof(double));
+  out->Gamma = calloc(rows * (size_t)(r->k * r->kstar), sizeof(double));
   out->test_metric = r->test_metric ? calloc(rows, sizeof(double)) : NULL;
   if (r->test_metric && !out->test_metric) return DMFT_ENOMEM;
-  return out->M && out->Q && out->train_loss && out->test_loss && out->C && out->R ? DMFT_OK : DMFT_ENOMEM;
+  return out->M && out->Q && out->train_loss && out->test_loss && out->C && out->R && out->Cl && out->Rl && out->Gamma
+             ? DMFT_OK
+             : DMFT_ENOMEM;
+}
+
+/* Block (s, u) of a symmetric kernel stored as its lower triangle: the block itself for u <= s,
+ * the transpose of block (u, s) above the diagonal. */
+static void copy_symmetric_block(double *packed, long s, long u, int k, double *out) {
+  if (u <= s) {
+    memcpy(out, dmft__block(packed, s, u, k), sizeof(double) * (size_t)(k * k));
+    return;
+  }
+  const double *stored = dmft__block(packed, u, s, k);
+  for (int a = 0; a < k; a++)
+    for (int b = 0; b < k; b++) out[a * k + b] = stored[b * k + a];
 }
 
 /* Copies the group's kernels at the output steps before its first diverged step. */
@@ -64,6 +84,7 @@ static int read_group(const dmft_problem_t *problem, const dmft_result_t *r, dmf
   for (long i = 0; status == DMFT_OK && i < done; i++) {
     const long s = r->step[i];
     memcpy(out->M + (size_t)i * kks, kernels->M + (size_t)s * kks, sizeof(double) * kks);
+    memcpy(out->Gamma + (size_t)i * kks, kernels->Gam + (size_t)s * kks, sizeof(double) * kks);
     memcpy(out->Q + (size_t)i * kk, dmft__block(kernels->C, s, s, k), sizeof(double) * kk);
     out->train_loss[i] = kernels->train_loss[s];
     out->test_loss[i] = dmft_test_loss_evaluate(rule, out->Q + (size_t)i * kk, out->M + (size_t)i * kks);
@@ -71,14 +92,11 @@ static int read_group(const dmft_problem_t *problem, const dmft_result_t *r, dmf
       out->test_metric[i] = dmft_test_metric_evaluate(rule, out->Q + (size_t)i * kk, out->M + (size_t)i * kks);
     for (long j = 0; j < done; j++) {
       const long u = r->step[j];
-      double *C = out->C + ((size_t)i * rows + (size_t)j) * kk;
-      if (u <= s) memcpy(C, dmft__block(kernels->C, s, u, k), sizeof(double) * kk);
-      else {
-        const double *stored = dmft__block(kernels->C, u, s, k);
-        for (int a = 0; a < k; a++)
-          for (int b = 0; b < k; b++) C[a * k + b] = stored[b * k + a];
-      }
-      if (u < s) memcpy(out->R + ((size_t)i * rows + (size_t)j) * kk, dmft__block(kernels->R, s, u, k), sizeof(double) * kk);
+      const size_t at = ((size_t)i * rows + (size_t)j) * kk;
+      copy_symmetric_block(kernels->C, s, u, k, out->C + at);
+      copy_symmetric_block(kernels->Cl, s, u, k, out->Cl + at);
+      if (u < s) memcpy(out->R + at, dmft__block(kernels->R, s, u, k), sizeof(double) * kk);
+      if (u <= s) memcpy(out->Rl + at, dmft__block(kernels->Rl, s, u, k), sizeof(double) * kk);
     }
   }
   dmft_test_loss_free(&rule);
@@ -139,6 +157,9 @@ static void group_output_regions(group_output_t *out, const dmft_result_t *r, lo
   if (out->test_metric) visit(user, out->test_metric, sizeof(double) * rows);
   visit(user, out->C, sizeof(double) * rows * rows * kk);
   visit(user, out->R, sizeof(double) * rows * rows * kk);
+  visit(user, out->Cl, sizeof(double) * rows * rows * kk);
+  visit(user, out->Rl, sizeof(double) * rows * rows * kk);
+  visit(user, out->Gamma, sizeof(double) * rows * kks);
 }
 
 /* Where each group is: not started, marching (its staged march kept between rounds), or
@@ -242,13 +263,25 @@ static int load_checkpoint(solve_t *s, const char *path, char *message, size_t s
   return status != DMFT_OK ? status : closed;
 }
 
+/* The sample side's kernels: the solver's own part of the result (a simulation has none). */
+static int sample_side_alloc(dmft_result_t *r) {
+  const size_t rows = (size_t)r->rows, kk = (size_t)(r->k * r->k), kks = (size_t)(r->k * r->kstar);
+  r->Cl = calloc(rows * rows * kk, sizeof(double));
+  r->Cl_se = calloc(rows * rows * kk, sizeof(double));
+  r->Rl = calloc(rows * rows * kk, sizeof(double));
+  r->Rl_se = calloc(rows * rows * kk, sizeof(double));
+  r->Gamma = calloc(rows * kks, sizeof(double));
+  r->Gamma_se = calloc(rows * kks, sizeof(double));
+  return r->Cl && r->Cl_se && r->Rl && r->Rl_se && r->Gamma && r->Gamma_se ? DMFT_OK : DMFT_ENOMEM;
+}
+
 int dmft_solver_create(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_solver_t **out) {
   solve_t *s = calloc(1, sizeof *s);
   *out = s;
   if (!s) return DMFT_ENOMEM;
   s->problem = problem;
   s->r = dmft_result_alloc(problem);
-  if (!s->r) return DMFT_ENOMEM;
+  if (!s->r || sample_side_alloc(s->r) != DMFT_OK) return DMFT_ENOMEM;
   s->engine = dmft__engine_for(problem, problem->force_dense_engine);
   s->n_groups = s->r->groups;
   s->threads = problem->threads > 0 ? problem->threads : omp_get_max_threads();
@@ -344,6 +377,9 @@ int dmft_solver_result(dmft_solver_t *s, dmft_result_t **result) {
   if (r->test_metric) REDUCE_FIELD(test_metric, rows);
   REDUCE_FIELD(C, rows * rows * kk);
   REDUCE_FIELD(R, rows * rows * kk);
+  REDUCE_FIELD(Cl, rows * rows * kk);
+  REDUCE_FIELD(Rl, rows * rows * kk);
+  REDUCE_FIELD(Gamma, rows * kks);
   if (s->problem->keep_group_values && keep_groups(r, outputs, n_groups) != DMFT_OK) return DMFT_ENOMEM;
   if (dmft_result_cut_at_non_finite(r, 1)) status = DMFT_EDIVERGED;
   *result = r;

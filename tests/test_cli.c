@@ -314,8 +314,27 @@ static void test_outputs_describe_themselves(void) {
            "assert 'strictly causal' in f.attrs['R_convention']\n"
            "assert f.attrs['command_line'].startswith('dmft solve --quiet --paths 300'), f.attrs['command_line']\n"
            "assert f.attrs['plugins'] == '%s/robust.so sha256:' + sys.argv[1], f.attrs['plugins']\n"
-           "assert f.attrs['param_cauchy_scale'] == 0.5 and f.attrs['quasi_random'] == 0\n\" \"$digest\"",
+           "assert f.attrs['param_cauchy_scale'] == 0.5 and f.attrs['quasi_random'] == 0\n"
+           "assert f['Cl'].shape == f['C'].shape and f['Gamma'].shape == f['M'].shape\n\" \"$digest\"",
            directory, DMFT_PLUGIN_DIR, DMFT_PLUGIN_DIR);
+  CU_ASSERT_EQUAL(system(command), 0);
+  /* A simulation's and a convergence study's files describe themselves as well. */
+  CU_ASSERT_EQUAL_FATAL(run("simulate --quiet --n 200 --seeds 2 --tmax 0.5 --out described-simulation"), 0);
+  CU_ASSERT_EQUAL_FATAL(run("converge --quiet --dt 0.1,0.05 --tmax 0.5 --paths 320 --path-levels 0 --out described-ladder"), 0);
+  snprintf(command, sizeof command,
+           "cd %s && /usr/bin/python3 -c \"import h5py\n"
+           "for path in ('described-simulation.h5', 'described-ladder.h5'):\n"
+           "    f = h5py.File(path, 'r')\n"
+           "    for name in f:\n"
+           "        assert f[name].attrs['description'], (path, name)\n"
+           "        assert all(dim.label for dim in f[name].dims), (path, name)\n"
+           "    assert f.attrs['command_line'].startswith('dmft '), path\n"
+           "f = h5py.File('described-simulation.h5', 'r')\n"
+           "assert 'Cl' not in f and 'NaN' in f.attrs['R_columns'] and 'step_time' in f.attrs['time_grid']\n"
+           "f = h5py.File('described-ladder.h5', 'r')\n"
+           "assert [dim.label for dim in f['values'].dims] == ['level', 't', 'observable']\n"
+           "assert f.attrs['kind'] == 'convergence study' and f.attrs['gamma'] == 2\n\"",
+           directory);
   CU_ASSERT_EQUAL(system(command), 0);
 }
 

@@ -1,5 +1,8 @@
 /* The solver's front: reproducibility, degenerate inputs that are normal use, divergence, the
  * output grid, and standard errors that mean what they say. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test_support.h"
@@ -149,12 +152,81 @@ static void test_standard_errors_scale_as_one_over_root_paths(void) {
   dmft_result_free(&many);
 }
 
+/* The sample side's kernels in the result, on least squares where they have closed forms and the
+ * parameter side's recursions (equations.md §2) tie them to C, R and M:
+ * - Rl(t, t) = etabar dt E[Hess l] = etabar dt, and Gamma(0) = -etabar dt (a linear teacher);
+ * - Cl(0, 0) = (etabar dt)^2 E[(w_0 - y)^2] = (etabar dt)^2 (Q(0) - 2 M(0) + teacher_var + s^2) for
+ *   flow, whose dz_k is kappa dt;
+ * - R(k+1, j) = (1 - etabar dt ridge) R(k, j) - gamma sum_{j<m<=k} Rl(k, m) R(m, j), and the
+ *   teacher part B of M: B(k+1) = (1 - etabar dt ridge) B(k) - gamma sum_{m<=k} Rl(k, m) B(m) -
+ *   gamma Gamma(k), M(k) = A(k) M(0) + B(k) teacher_var with A the same recursion from A(0) = 1.
+ * The exact Gaussian engine has no Monte Carlo error, so these hold to rounding (1e-12 relative);
+ * the sparse engine's Rl(t, t) is sampled: within 4 standard errors. Cl is symmetric, Rl causal. */
+static void test_sample_side_kernels(void) {
+  dmft_problem_t p;
+  dmft_test_linear_problem(&p);
+  p.noise = dmft_noise_find("flow");
+  p.init_overlap = 0.3;
+  p.output_every = 1;
+  dmft_result_t *r = solve_or_fail(&p, DMFT_OK);
+  const long rows = r->rows;
+  const double step = p.eta * p.dt, decay = 1.0 - p.eta * p.dt * p.ridge;
+  CU_ASSERT_FATAL(r->Cl != NULL && r->Rl != NULL && r->Gamma != NULL && rows == r->steps + 1);
+#define AT(kernel, i, j) (kernel)[(size_t)(i) * (size_t)rows + (size_t)(j)]
+  for (long i = 0; i < rows; i++) DMFT_ASSERT_CLOSE("Rl(t, t)", AT(r->Rl, i, i), step, 1e-12);
+  DMFT_ASSERT_CLOSE("Gamma(0)", r->Gamma[0], -step, 1e-12);
+  const double s2 = p.model.label_noise * p.model.label_noise;
+  DMFT_ASSERT_CLOSE("Cl(0, 0)", AT(r->Cl, 0, 0), step * step * (r->Q[0] - 2 * r->M[0] + p.teacher_var + s2), 1e-12);
+  double largest_asymmetry = 0.0, largest_acausal = 0.0, largest_R_gap = 0.0;
+  for (long i = 0; i < rows; i++)
+    for (long j = 0; j < rows; j++) {
+      largest_asymmetry = fmax(largest_asymmetry, fabs(AT(r->Cl, i, j) - AT(r->Cl, j, i)));
+      if (j > i) largest_acausal = fmax(largest_acausal, fabs(AT(r->Rl, i, j)));
+    }
+  for (long k = 0; k + 1 < rows; k++)
+    for (long j = 0; j < k; j++) {
+      double next = decay * AT(r->R, k, j);
+      for (long m = j + 1; m <= k; m++) next -= p.gamma * AT(r->Rl, k, m) * AT(r->R, m, j);
+      largest_R_gap = fmax(largest_R_gap, fabs(next - AT(r->R, k + 1, j)));
+    }
+  CU_ASSERT_EQUAL(largest_asymmetry, 0.0);
+  CU_ASSERT_EQUAL(largest_acausal, 0.0);
+  CU_ASSERT(largest_R_gap < 1e-12);
+  double *A = calloc((size_t)rows, sizeof(double)), *B = calloc((size_t)rows, sizeof(double));
+  A[0] = 1.0;
+  double largest_M_gap = 0.0;
+  for (long k = 0; k + 1 < rows; k++) {
+    A[k + 1] = decay * A[k];
+    B[k + 1] = decay * B[k] - p.gamma * r->Gamma[k];
+    for (long m = 0; m <= k; m++) {
+      A[k + 1] -= p.gamma * AT(r->Rl, k, m) * A[m];
+      B[k + 1] -= p.gamma * AT(r->Rl, k, m) * B[m];
+    }
+    largest_M_gap = fmax(largest_M_gap, fabs(A[k + 1] * r->M[0] + B[k + 1] * p.teacher_var - r->M[k + 1]));
+  }
+  CU_ASSERT(largest_M_gap < 1e-12);
+  if (largest_R_gap >= 1e-12 || largest_M_gap >= 1e-12)
+    fprintf(stderr, "recursions: R off by %.3g, M off by %.3g\n", largest_R_gap, largest_M_gap);
+  free(A);
+  free(B);
+  dmft_result_free(&r);
+  /* SGD: the same diagonal, sampled. */
+  p.noise = dmft_noise_find("poisson");
+  p.output_every = 0;
+  r = solve_or_fail(&p, DMFT_OK);
+  for (long i = 1; i < r->rows; i += 8)
+    DMFT_ASSERT_WITHIN_Z("poisson Rl(t, t)", AT(r->Rl, i, i), AT(r->Rl_se, i, i), step, 0.0, 4.0);
+#undef AT
+  dmft_result_free(&r);
+}
+
 int main(void) {
   CU_TestInfo tests[] = {{"same seed, same output, any thread count", test_same_seed_same_output_any_thread_count},
                          {"degenerate start, no ridge, no noise", test_degenerate_start_no_ridge_no_noise},
                          {"divergence is reported with its time", test_divergence_is_reported_with_its_time},
                          {"output grid", test_output_grid},
                          {"standard errors scale as one over root paths", test_standard_errors_scale_as_one_over_root_paths},
+                         {"sample-side kernels", test_sample_side_kernels},
                          CU_TEST_INFO_NULL};
   return dmft_test_run("solver", tests);
 }

@@ -34,6 +34,11 @@ typedef struct dmft_result {
   const char *test_metric_name;
   double *C, *C_se;                   /* [rows][rows][k][k], C(t_i, t_j) */
   double *R, *R_se;                   /* [rows][rows][k][k], R(t_i, t_j), 0 for j >= i */
+  /* The sample side's kernels (equations.md §2), per time step as the march uses them; filled by
+   * the solver, NULL in a layout filled by other code (a simulation). */
+  double *Cl, *Cl_se;                 /* [rows][rows][k][k], Cl(t_i, t_j) = E[dG_i dG_j^T], symmetric */
+  double *Rl, *Rl_se;                 /* [rows][rows][k][k], Rl(t_i, t_j) = E[d dG_i / d f_j], 0 for j > i */
+  double *Gamma, *Gamma_se;           /* [rows][k][kstar], Gamma(t_i) = E[d dG_i / d w*] */
   /* With problem->keep_group_values, each group's own values (else NULL):
    * group_M [groups][rows][k][kstar], group_Q [groups][rows][k][k], group losses [groups][rows]. */
   double *group_M, *group_Q, *group_train_loss, *group_test_loss;
@@ -105,7 +110,7 @@ long dmft_result_first_non_finite_row(const dmft_result_t *result, int with_kern
 int dmft_result_cut_at_non_finite(dmft_result_t *result, int with_kernels);
 /* A result by name, for callers that cannot read the struct (foreign-function interfaces):
  * the array ("t", "M", "M_se", "Q", "Q_se", "train_loss", "test_loss", "test_metric" and their
- * "_se", "C", "C_se", "R", "R_se"), its rank and shape on the planned rows (rows_done of them
+ * "_se", "C", "R", "Cl", "Rl", "Gamma" and their "_se"), its rank and shape on the planned rows (rows_done of them
  * hold values), row-major; NULL for a name it does not have. Numbers "rows", "rows_done",
  * "groups", "k", "kstar", "steps", "diverged_at" (NaN for another name); texts
  * "test_metric_name" and "divergence" (NULL when there is none). */

@@ -15,7 +15,7 @@ _PARAMETER_TEXTS = ("loss", "activation", "teacher", "regularizer", "noise", "te
 _INTEGER_PARAMETERS = ("k", "kstar", "paths", "seed", "quasi_random", "parameter_paths", "train_loss_paths",
                        "response_paths")
 ARRAYS = ("t", "M", "M_se", "Q", "Q_se", "train_loss", "train_loss_se", "test_loss", "test_loss_se", "test_metric",
-          "test_metric_se", "C", "C_se", "R", "R_se")
+          "test_metric_se", "C", "C_se", "R", "R_se", "Cl", "Cl_se", "Rl", "Rl_se", "Gamma", "Gamma_se")
 
 
 class Result:
@@ -24,7 +24,8 @@ class Result:
     Arrays over the output rows (`rows` of them): `t`, `epoch` (kappa t), `M` [rows, k, k*],
     `Q` [rows, k, k], `train_loss`, `test_loss` (and `test_metric` when the loss has one), each
     with its standard error `*_se`; the two-time kernels `C`, `R` [rows, rows, k, k] with
-    `R[i, j]` the response of time t_i to a kick at t_j (strictly causal: 0 for j >= i).
+    `R[i, j]` the response of time t_i to a kick at t_j (strictly causal: 0 for j >= i); a solve
+    also has the sample side's `Cl`, `Rl` [rows, rows, k, k] and `Gamma` [rows, k, k*], per step.
     `parameters` holds the problem's numbers and components, `command_line` the equivalent
     dmft command line (its provenance), `diverged_at` the time of a divergence or None."""
 

@@ -14,7 +14,7 @@ def test_in_memory_result_is_the_executables_file(run, tmp_path):
     result = dmft.solve(quiet=True, **SMALL)
     with h5py.File(tmp_path / "cli.h5") as file:
         for name in ("t", "epoch", "M", "M_se", "Q", "Q_se", "train_loss", "train_loss_se", "test_loss", "test_loss_se",
-                     "C", "C_se", "R", "R_se"):
+                     "C", "C_se", "R", "R_se", "Cl", "Cl_se", "Rl", "Rl_se", "Gamma", "Gamma_se"):
             assert np.array_equal(getattr(result, name), file[name][()]), name
         for name in ("gamma", "eta", "kappa", "ridge", "tmax", "dt", "paths", "seed", "loss", "noise", "param_huber_delta",
                      "parameter_side", "teacher_prior"):
