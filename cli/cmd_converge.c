@@ -101,7 +101,7 @@ static void free_ladder(cli_ladder_t *ladder) {
 }
 
 /* One line per observable at the final time, and where the tables are. */
-static void print_summary(const char *prefix, const cli_ladder_t *ladder) {
+static void print_summary(const char *prefix, const char *report, const cli_ladder_t *ladder) {
   const dmft_result_t *first = ladder->solutions[0];
   const long last = ladder->rows - 1;
   printf("dmft converge: %d levels, dt = %g down to %g (ratio %g); at t = %g:\n", ladder->levels, ladder->dt[0],
@@ -126,20 +126,22 @@ static void print_summary(const char *prefix, const cli_ladder_t *ladder) {
     if (isfinite(e->extrapolated_order))
       snprintf(extrapolated_order, sizeof extrapolated_order, " (of the extrapolation: %.2f)", e->extrapolated_order);
     if (isfinite(slope)) snprintf(path_slope, sizeof path_slope, "; error ~ paths^%.2f", slope);
+    const char *unresolved = cli_converge_unresolved_order(ladder, o);
     printf("  %-12s dt -> 0: %.6g +- %.2g (discretization %.2g, Monte Carlo %.2g, %.2g without common random numbers); "
-           "observed order %.2f%s; finest %.6g +- %.2g%s\n",
+           "observed order %.2f%s (%s); finest %.6g +- %.2g%s\n",
            name, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->independent_monte_carlo_error,
-           e->observed_order, extrapolated_order, finest, finest_se, path_slope);
+           e->observed_order, extrapolated_order, unresolved ? unresolved : "resolved", finest, finest_se, path_slope);
   }
   printf("Tables: %s.csv, %s-extrapolated.csv, %s-paths.csv, %s.h5\n", prefix, prefix, prefix, prefix);
+  if (report) printf("Report: %s/index.html and %s/report.md\n", report, report);
 }
 
 /* The report, built beside DIR and put in place whole (report.h). */
-static int write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder, char *message,
-                        size_t size) {
+static int write_report(const char *directory, const char *tables_prefix, const dmft_problem_t *problem,
+                        const cli_ladder_t *ladder, char *message, size_t size) {
   char staged[CLI_OUTPUT_PATH];
   if (cli_report_stage(directory, staged, sizeof staged, message, size) != 0) return 2;
-  if (cli_converge_write_report(staged, problem, ladder, message, size) != 0) {
+  if (cli_converge_write_report(staged, directory, tables_prefix, problem, ladder, message, size) != 0) {
     cli_report_discard(staged);
     return 2;
   }
@@ -219,13 +221,13 @@ int cli_converge(int argc, char **argv) {
     free_ladder(&ladder);
     return 2;
   }
-  if (options.report_dir && write_report(options.report_dir, &options.problem, &ladder, message, sizeof message) != 0) {
+  if (options.report_dir && write_report(options.report_dir, options.out_prefix, &options.problem, &ladder, message, sizeof message) != 0) {
     cli_fail("dmft converge: %s (the tables are written)", message);
     free_ladder(&ladder);
     return 2;
   }
 
-  if (!options.quiet) print_summary(options.out_prefix, &ladder);
+  if (!options.quiet) print_summary(options.out_prefix, options.report_dir, &ladder);
   free_ladder(&ladder);
   return 0;
 }

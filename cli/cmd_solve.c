@@ -14,6 +14,8 @@
 #include "options.h"
 #include "output_transaction.h"
 #include "progress.h"
+#include "report.h"
+#include "report_solve.h"
 #include "writers.h"
 
 const char *const cli_solve_summary =
@@ -90,6 +92,20 @@ static void print_summary(const cli_options_t *options, const cli_output_t *outp
     printf("dmft solve: %ld rows to t = %g, %ld paths in %d replica groups, %.1f s\n", result->rows_done,
            result->t[result->rows_done - 1], options->problem.paths, result->groups, seconds);
   print_health(&options->problem, result);
+  if (options->report_dir) printf("  report: %s/index.html and %s/report.md\n", options->report_dir, options->report_dir);
+}
+
+/* --report DIR: built beside DIR and put in place whole (report.h). 0, or 2 with a message. */
+static int write_report(const cli_options_t *options, const cli_output_t *output, const dmft_result_t *result,
+                        char *message, size_t size) {
+  char staged[CLI_OUTPUT_PATH];
+  if (cli_report_stage(options->report_dir, staged, sizeof staged, message, size) != 0) return 2;
+  if (cli_solve_report_write(staged, options->report_dir, output ? output->final[0] : NULL, output ? output->final[1] : NULL,
+                             &options->problem, result, message, size) != 0) {
+    cli_report_discard(staged);
+    return 2;
+  }
+  return cli_report_publish(staged, options->report_dir, message, size);
 }
 
 int cli_solve(int argc, char **argv) {
@@ -105,7 +121,8 @@ int cli_solve(int argc, char **argv) {
   cli_output_t output = {0};
   if (parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
       !check_checkpoint_options(&options, message, sizeof message) ||
-      (session->write_files && !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message))) {
+      (session->write_files && !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) ||
+      (options.report_dir && cli_report_prepare("--report", options.report_dir, message, sizeof message) != 0)) {
     cli_fail("dmft solve: %s", message);
     return 2;
   }
@@ -167,8 +184,13 @@ int cli_solve(int argc, char **argv) {
     cli_fail("dmft solve: at t = %g (epoch %g) %s; the result holds the %ld rows before it", result->diverged_at,
              options.problem.kappa * result->diverged_at, dmft_result_divergence_reason(result), result->rows_done);
     exit_status = 3;
-  } else if (!options.quiet) {
-    print_summary(&options, &output, result, seconds);
+  } else {
+    if (options.report_dir && write_report(&options, session->write_files ? &output : NULL, result, message, sizeof message) != 0) {
+      cli_fail("dmft solve: %s (the solve's own files are written)", message);
+      exit_status = 2;
+    } else if (!options.quiet) {
+      print_summary(&options, &output, result, seconds);
+    }
   }
   /* The result is in its files: the checkpoint it came from has served. */
   if (checkpoint && written) unlink(checkpoint);

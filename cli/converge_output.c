@@ -9,6 +9,7 @@
 
 #include "dmft/compare.h"
 #include "report.h"
+#include "report_provenance.h"
 #include "writers.h"
 
 /* The same observable of one replica group (results solved with keep_group_values). */
@@ -131,10 +132,37 @@ int cli_converge_write_tables(cli_output_t *output, const dmft_problem_t *proble
   return cli_output_commit(output) ? DMFT_OK : DMFT_EIO;
 }
 
+const char *cli_converge_unresolved_order(const cli_ladder_t *ladder, int index) {
+  const long last = ladder->rows - 1;
+  const dmft_extrapolation_t *e = &ladder->extrapolated[last * ladder->observables + index];
+  if (ladder->levels < 3) return "not resolved: an order needs three levels or more (--levels 3)";
+  /* The last difference between levels against its own Monte Carlo error, from the replica
+   * groups: the levels share their random numbers, so the difference is far less noisy than
+   * either level (an exact engine has no noise at all). */
+  const dmft_result_t *fine = ladder->solutions[ladder->levels - 1], *coarse = ladder->solutions[ladder->levels - 2];
+  double fine_value, coarse_value, se;
+  dmft_compare_observable(fine, last, index, &fine_value, &se);
+  dmft_compare_observable(coarse, last, index, &coarse_value, &se);
+  const double difference = fine_value - coarse_value;
+  double squares = 0.0;
+  const int groups = fine->groups;
+  for (int g = 0; fine->group_M && g < groups; g++) {
+    const double group_difference = cli_converge_group_observable(fine, g, last, index) -
+                                    cli_converge_group_observable(coarse, g, last, index);
+    squares += (group_difference - difference) * (group_difference - difference);
+  }
+  const double difference_se = fine->group_M && groups > 1 ? sqrt(squares / (groups - 1) / groups) : 0.0;
+  if (!(fabs(difference) > 2.0 * difference_se))
+    return "not resolved: the last dt difference is within 2 of its Monte Carlo errors (more --paths, or coarser steps)";
+  if (!(fabs(e->observed_order - 1) <= 0.5))
+    return "not resolved: far from the scheme's order 1, not yet asymptotic (smaller --dt)";
+  return NULL;
+}
+
 /* DIR/index.html and DIR/report.md: successive differences against dt (the order), the
  * extrapolated curves of M and the train loss with every level, and the error against paths. */
-int cli_converge_write_report(const char *directory, const dmft_problem_t *problem, const cli_ladder_t *ladder,
-                              char *message, size_t size) {
+int cli_converge_write_report(const char *directory, const char *published, const char *tables_prefix,
+                              const dmft_problem_t *problem, const cli_ladder_t *ladder, char *message, size_t size) {
   const long last = ladder->rows - 1;
   const dmft_result_t *first = ladder->solutions[0];
   const int train = first->k * first->kstar + first->k * first->k;
@@ -235,33 +263,48 @@ int cli_converge_write_report(const char *directory, const dmft_problem_t *probl
     return 2;
   }
   fprintf(md, "# Convergence in dt and in paths\n\nAt t = %g; dt from %g to %g (ratio %g).\n\n| observable | dt -> 0 | "
-              "error | discretization | Monte Carlo | observed order |\n|---|---|---|---|---|---|\n",
+              "error | discretization | Monte Carlo | observed order | order |\n|---|---|---|---|---|---|---|\n",
           first->t[last], ladder->dt[0], ladder->dt[ladder->levels - 1], ladder->ratio);
   fprintf(html, "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>dmft converge</title><style>body{font-family:"
                 "sans-serif;max-width:1150px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #bbb;"
-                "padding:4px 8px;text-align:right}svg{max-width:100%%;height:auto}</style></head><body>\n<h1>Convergence "
+                "padding:4px 8px;text-align:right}svg{max-width:100%%;height:auto}.pass{color:#1a7f37}.fail{color:#c62828}"
+                "</style></head><body>\n<h1>Convergence "
                 "in dt and in paths</h1>\n<p>Loss %s, activation %s, teacher %s, noise %s; at t = %g (epochs %g); dt from "
                 "%g to %g (ratio %g); %ld paths. Richardson extrapolation of the first-order scheme; the error combines "
                 "discretization and Monte Carlo.</p>\n<table><tr><th>observable</th><th>dt &rarr; 0</th><th>error</th>"
-                "<th>discretization</th><th>Monte Carlo</th><th>observed order</th></tr>\n",
+                "<th>discretization</th><th>Monte Carlo</th><th>observed order</th><th>order</th></tr>\n",
           problem->model.loss->name, problem->model.activation->name, problem->model.teacher->name, problem->noise->name,
           first->t[last], problem->kappa * first->t[last], ladder->dt[0], ladder->dt[ladder->levels - 1], ladder->ratio,
           problem->paths);
   for (int o = 0; o < ladder->observables; o++) {
     const dmft_extrapolation_t *e = &ladder->extrapolated[last * ladder->observables + o];
     dmft_compare_observable_name(first, o, name, sizeof name);
-    fprintf(md, "| %s | %.6g | %.2g | %.2g | %.2g | %.2f |\n", name, e->value, e->error, e->discretization_error,
-            e->monte_carlo_error, e->observed_order);
-    fprintf(html, "<tr><td>%s</td><td>%.6g</td><td>%.2g</td><td>%.2g</td><td>%.2g</td><td>%.2f</td></tr>\n", name, e->value,
-            e->error, e->discretization_error, e->monte_carlo_error, e->observed_order);
+    const char *unresolved = cli_converge_unresolved_order(ladder, o);
+    fprintf(md, "| %s | %.6g | %.2g | %.2g | %.2g | %.2f | %s |\n", name, e->value, e->error, e->discretization_error,
+            e->monte_carlo_error, e->observed_order, unresolved ? unresolved : "resolved");
+    fprintf(html, "<tr><td>%s</td><td>%.6g</td><td>%.2g</td><td>%.2g</td><td>%.2g</td><td>%.2f</td><td class='%s'>%s</td>"
+                  "</tr>\n",
+            name, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->observed_order,
+            unresolved ? "fail" : "pass", unresolved ? unresolved : "resolved");
   }
-  fprintf(html, "</table>\n<h2>Order and Monte Carlo error</h2>\n");
+  fprintf(html, "</table>\n<p>An order is resolved when three levels or more give it within 0.5 of the scheme's "
+                "first order and the dt correction exceeds the Monte Carlo error; otherwise the extrapolated value still "
+                "stands, with its error, but the order is not evidence that the steps are asymptotic.</p>\n");
+  fprintf(html, "<p>Tables: %s.csv (every level), %s-extrapolated.csv, %s-paths.csv, %s.h5; this report: %s/index.html "
+                "and %s/report.md; plots.gp redraws the figures from inside this folder.</p>\n",
+          tables_prefix, tables_prefix, tables_prefix, tables_prefix, published, published);
+  fprintf(md, "\nTables: %s.csv (every level), %s-extrapolated.csv, %s-paths.csv, %s.h5. This report: %s/index.html and "
+              "%s/report.md.\n",
+          tables_prefix, tables_prefix, tables_prefix, tables_prefix, published, published);
+  cli_report_provenance(md, problem, 0, 0);
+  fprintf(html, "<h2>Order and Monte Carlo error</h2>\n");
   fclose(md);
   snprintf(path, sizeof path, "%s/convergence.svg", directory);
   cli_report_inline_svg(html, path);
   fprintf(html, "<h2>Curves at every step and extrapolated</h2>\n");
   snprintf(path, sizeof path, "%s/curves.svg", directory);
   cli_report_inline_svg(html, path);
+  cli_report_provenance(html, problem, 0, 1);
   fprintf(html, "</body></html>\n");
   fclose(html);
   return 0;

@@ -74,7 +74,7 @@ static const option_spec_t specs[] = {
     {"alpha", KIND_NUMBER, "A", "mini-batch SGD: batches of round(kappa n^A), A in [0, 1)", SIMULATING},
     {"simulate", KIND_NAME, "NAME", "simulated algorithm: sgd | extensive | sme | gd", SIMULATING},
     {"max-mem", KIND_NUMBER, "GIB", "memory the simulation may hold, in GiB", SIMULATING},
-    {"report", KIND_TEXT, "DIR", "write DIR/index.html (plots) and DIR/report.md", CLI_VALIDATE | CLI_CONVERGE},
+    {"report", KIND_TEXT, "DIR", "write DIR/index.html (plots) and DIR/report.md", CLI_SOLVE | CLI_VALIDATE | CLI_CONVERGE | SOLVE_ALONE},
     {"dt0", KIND_NUMBER, "DT", "coarsest step of the ladder DT, DT/2, ..., with --levels", CLI_CONVERGE},
     {"levels", KIND_INTEGER, "L", "levels of the dt ladder, 2..8", CLI_CONVERGE},
     {"path-levels", KIND_INTEGER, "L", "path study: --paths, /4, /16, ... at the coarsest step, 0..5", CLI_CONVERGE},

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_kernels.h"
+#include "report_provenance.h"
 #include "writers.h"
 
 static const char *const palette[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"};
@@ -23,24 +25,28 @@ void cli_report_table(FILE *stream, const cli_report_t *report) {
           report->slope, report->tolerance, report->pass ? "PASS" : "FAIL");
 }
 
-/* Columns of entry (0,0) of a plotted observable and of its standard error in the CSV layout. */
-typedef struct {
-  const char *label;
-  int column, error;
-} plotted_t;
+int cli_report_plotted_columns(const dmft_result_t *r, cli_plotted_t plotted[5]) {
+  const int k = r->k, kstar = r->kstar, km = k * kstar, kq = k * k;
+  const int error_offset = km + kq + 2;
+  const int columns[5] = {3, 3 + km, 3 + km + kq, 4 + km + kq, 3 + 2 * error_offset};
+  snprintf(plotted[0].label, sizeof plotted[0].label, "%s", km > 1 ? "M_0_0 (overlap)" : "M (overlap)");
+  snprintf(plotted[1].label, sizeof plotted[1].label, "%s", kq > 1 ? "Q_0_0 (norm)" : "Q (norm)");
+  snprintf(plotted[2].label, sizeof plotted[2].label, "train loss");
+  snprintf(plotted[3].label, sizeof plotted[3].label, "test loss");
+  snprintf(plotted[4].label, sizeof plotted[4].label, "test %s", r->test_metric_name ? r->test_metric_name : "metric");
+  for (int p = 0; p < 5; p++) {
+    plotted[p].column = columns[p];
+    /* The test metric's error is the column after it; the others' follow all the values. */
+    plotted[p].error = p == 4 ? columns[p] + 1 : columns[p] + error_offset;
+  }
+  /* A loss's test metric (the last two CSV columns) gets a fifth panel. */
+  return r->test_metric ? 5 : 4;
+}
 
 static void write_plot_script(FILE *gp, const char *directory, const cli_report_t *report) {
   const int k = report->problem->model.k, kstar = report->problem->model.kstar, km = k * kstar, kq = k * k;
-  const int error_offset = km + kq + 2, metric_column = 3 + 2 * error_offset;
-  /* A loss's test metric (the last two CSV columns) gets a fifth panel. */
-  const int panels = report->solved->test_metric ? 5 : 4;
-  char metric_label[96];
-  snprintf(metric_label, sizeof metric_label, "test %s", report->solved->test_metric_name ? report->solved->test_metric_name : "");
-  const plotted_t plotted[5] = {{k * kstar > 1 ? "M_0_0 (overlap)" : "M (overlap)", 3, 3 + error_offset},
-                                {k > 1 ? "Q_0_0 (norm)" : "Q (norm)", 3 + km, 3 + km + error_offset},
-                                {"train loss", 3 + km + kq, 3 + km + kq + error_offset},
-                                {"test loss", 4 + km + kq, 4 + km + kq + error_offset},
-                                {metric_label, metric_column, metric_column + 1}};
+  cli_plotted_t plotted[5];
+  const int panels = cli_report_plotted_columns(report->solved, plotted);
   fprintf(gp, "set datafile separator ','\nset terminal svg size %d,760 dynamic font 'sans,11' noenhanced\n",
           panels == 5 ? 1600 : 1100);
   fprintf(gp, "set output '%s/observables.svg'\nset multiplot layout 2,%d title '%s'\n", directory, panels == 5 ? 3 : 2,
@@ -48,16 +54,17 @@ static void write_plot_script(FILE *gp, const char *directory, const cli_report_
   fprintf(gp, "set grid\nset key top left font ',9'\nset xlabel 'epochs'\n");
   for (int p = 0; p < panels; p++) {
     const int column = plotted[p].column, error = plotted[p].error;
-    fprintf(gp, "set ylabel '%s'\nset key %s\n", plotted[p].label, p < 2 ? "bottom right" : "top right");
-    fprintf(gp, "plot '%s/solver.csv' using 2:($%d-2*$%d):($%d+2*$%d) skip 1 with filledcurves fc rgb '#999999' "
+    fprintf(gp, "set ylabel '%s'\nset key %s\nplot ", plotted[p].label, p < 2 ? "bottom right" : "top right");
+    /* The simulations first, the solver's band and curve on top of them. */
+    for (int i = 0; i < report->count; i++)
+      fprintf(gp, "'%s/simulation-n%ld.csv' using 2:%d:(2*$%d) skip 1 with yerrorbars pt 7 ps 0.4 lc rgb '%s' "
+                  "title 'simulation, n = %ld', \\\n  ",
+              directory, report->simulations[i]->n, column, error, palette[i % 6], report->simulations[i]->n);
+    fprintf(gp, "'%s/solver.csv' using 2:($%d-2*$%d):($%d+2*$%d) skip 1 with filledcurves fc rgb '#999999' "
                 "fs transparent solid 0.35 noborder title 'DMFT +- 2 s.e.', \\\n",
             directory, column, error, column, error);
-    fprintf(gp, "  '%s/solver.csv' using 2:%d skip 1 with lines lc rgb '#000000' lw 1.5 notitle", directory, column);
-    for (int i = 0; i < report->count; i++)
-      fprintf(gp, ", \\\n  '%s/simulation-n%ld.csv' using 2:%d:(2*$%d) skip 1 with yerrorbars pt 7 ps 0.4 lc rgb '%s' "
-                  "title 'n = %ld'",
-              directory, report->simulations[i]->n, column, error, palette[i % 6], report->simulations[i]->n);
-    fprintf(gp, "\n");
+    fprintf(gp, "  '%s/solver.csv' using 2:%d skip 1 with lines lc rgb '#000000' lw 1.5 title 'DMFT (n, d -> infinity)'\n",
+            directory, column);
   }
   fprintf(gp, "unset multiplot\n");
   fprintf(gp, "set terminal svg size 600,420 dynamic font 'sans,11' noenhanced\nset output '%s/deviation.svg'\n", directory);
@@ -72,6 +79,53 @@ static void write_plot_script(FILE *gp, const char *directory, const cli_report_
               "  '%s/deviation.dat' using 1:3 with linespoints pt 6 dt 2 title 'rms s.e. of the simulation', \\\n"
               "  '%s/deviation.dat' using 1:4 with lines dt 3 lc rgb '#777777' title 'slope -1/2'\n",
           directory, directory, directory);
+  /* The deviation of each observable against time, in the verdict's standard errors. */
+  fprintf(gp, "set terminal svg size %d,620 dynamic font 'sans,11' noenhanced\nset output '%s/deviation-time.svg'\n",
+          panels == 5 ? 1600 : 1100, directory);
+  fprintf(gp, "unset logscale\nunset xtics\nset xtics\nunset xrange\nunset title\nset datafile separator ','\n"
+              "set multiplot layout 2,%d title 'deviation (simulation - DMFT) in combined standard errors; dashed: the "
+              "tolerance +- %.2f'\nset xlabel 'epochs'\nset key top right font ',9'\n",
+          panels == 5 ? 3 : 2, report->tolerance);
+  const int deviation_columns[5] = {3, 3 + km, 3 + km + kq, 4 + km + kq, 5 + km + kq};
+  for (int p = 0; p < panels; p++) {
+    fprintf(gp, "set ylabel '%s'\nset yrange [*:*]\nplot %g with lines dt 2 lc rgb '#c62828' notitle, %g with lines dt 2 "
+                "lc rgb '#c62828' notitle, 0 with lines lc rgb '#000000' notitle",
+            plotted[p].label, report->tolerance, -report->tolerance);
+    for (int i = 0; i < report->count; i++)
+      fprintf(gp, ", \\\n  '%s/deviation-n%ld.csv' using 2:%d skip 1 with linespoints pt 7 ps 0.35 lc rgb '%s' "
+                  "title 'n = %ld'",
+              directory, report->simulations[i]->n, deviation_columns[p], palette[i % 6], report->simulations[i]->n);
+    fprintf(gp, "\n");
+  }
+  fprintf(gp, "unset multiplot\n");
+  cli_report_plot_kernels(gp, report->solved, "kernels of the solver");
+}
+
+/* DIR/deviation-nN.csv: the signed deviation of every observable at every simulated row. */
+static int write_deviations(const char *directory, const cli_report_t *report) {
+  const dmft_result_t *solved = report->solved;
+  const int count = dmft_compare_observables(solved->k, solved->kstar) + (solved->test_metric != NULL);
+  for (int i = 0; i < report->count; i++) {
+    const dmft_result_t *simulated = report->simulations[i]->result;
+    char path[4200], name[40];
+    snprintf(path, sizeof path, "%s/deviation-n%ld.csv", directory, report->simulations[i]->n);
+    FILE *out = fopen(path, "w");
+    if (!out) return -1;
+    fprintf(out, "t,epoch");
+    for (int o = 0; o < count; o++) {
+      dmft_compare_observable_name(solved, o, name, sizeof name);
+      fprintf(out, ",%s", name);
+    }
+    fprintf(out, "\n");
+    for (long row = 0; row < simulated->rows_done; row++) {
+      if (!isfinite(dmft_compare_deviation(solved, simulated, row, 0))) break;
+      fprintf(out, "%.10g,%.10g", simulated->t[row], report->problem->kappa * simulated->t[row]);
+      for (int o = 0; o < count; o++) fprintf(out, ",%.6g", dmft_compare_deviation(solved, simulated, row, o));
+      fprintf(out, "\n");
+    }
+    if (fclose(out) != 0) return -1;
+  }
+  return 0;
 }
 
 /* Copies a file's text into the page (the SVGs, so that the page stands alone). */
@@ -133,8 +187,19 @@ static void write_html(const char *directory, const cli_report_t *report) {
   fprintf(html, "<h2>Deviation against n</h2>\n<div class='small'>\n");
   snprintf(path, sizeof path, "%s/deviation.svg", directory);
   cli_report_inline_svg(html, path);
-  fprintf(html, "</div>\n");
-  fprintf(html, "<p>Data: solver.csv, simulation-n*.csv (same columns as dmft solve), deviation.dat.</p></body></html>\n");
+  fprintf(html, "</div>\n<h2>Deviation against time</h2>\n<p>For each observable and size, (simulation - DMFT) in "
+                "combined standard errors at every simulated time; the verdict asks all of them to stay within the "
+                "dashed lines.</p>\n");
+  snprintf(path, sizeof path, "%s/deviation-time.svg", directory);
+  cli_report_inline_svg(html, path);
+  fprintf(html, "<h2>The solver's two-time kernels</h2>\n<p>C(t, s) and R(t, s) of the parameters and Cl(t, s), "
+                "Rl(t, s) of the samples (per time step), entry 0,0, against the times t (vertical) and s "
+                "(horizontal) in epochs.</p>\n");
+  snprintf(path, sizeof path, "%s/kernels.svg", directory);
+  cli_report_inline_svg(html, path);
+  cli_report_provenance(html, p, 1, 1);
+  fprintf(html, "<p>Data: solver.csv, simulation-n*.csv (same columns as dmft solve), deviation.dat, deviation-n*.csv, "
+                "kernels.dat; plots.gp redraws every figure (run gnuplot plots.gp in this folder).</p></body></html>\n");
   fclose(html);
 }
 
@@ -156,6 +221,11 @@ int cli_report_write(const char *directory, const cli_report_t *report, char *me
               report->comparisons[i].rms_error, first * sqrt(first_n / (double)report->simulations[i]->n));
     fclose(deviation);
   }
+  if (deviation && (write_deviations(directory, report) != 0 ||
+                    cli_report_write_kernels(directory, report->problem, report->solved) != 0)) {
+    snprintf(message, size, "--report: cannot write in '%s'", directory);
+    return 2;
+  }
   snprintf(path, sizeof path, "%s/plots.gp", directory);
   FILE *gp = deviation ? fopen(path, "w") : NULL;
   if (!gp) {
@@ -175,7 +245,9 @@ int cli_report_write(const char *directory, const cli_report_t *report, char *me
   fprintf(md, "# %s\n\nTime in epochs (kappa t); deviations in combined standard errors of DMFT and simulation.\n\n",
           report->title);
   cli_report_table(md, report);
-  fprintf(md, "\nPlots: index.html (observables.svg, deviation.svg).\n");
+  fprintf(md, "\nPlots: index.html (observables.svg, deviation.svg, deviation-time.svg, kernels.svg; plots.gp redraws "
+              "them from inside this folder).\n");
+  cli_report_provenance(md, report->problem, 1, 0);
   fclose(md);
   return 0;
 }

@@ -40,6 +40,14 @@ int cli_report_write(const char *directory, const cli_report_t *report, char *me
 int cli_report_run_gnuplot(const char *directory, char *message, size_t size);
 /* Copies an SVG file's <svg> element into a page, so that the page stands alone. */
 void cli_report_inline_svg(FILE *out, const char *path);
+/* Entry (0,0) of each plotted observable in the CSV layout: its label, its column and its
+ * standard error's (1-based, for gnuplot). Returns the number of panels: 4, or 5 with a test
+ * metric. */
+typedef struct {
+  char label[96];
+  int column, error;
+} cli_plotted_t;
+int cli_report_plotted_columns(const dmft_result_t *result, cli_plotted_t plotted[5]);
 /* The one-paragraph verdict table as Markdown (also printed by dmft validate). */
 void cli_report_table(FILE *stream, const cli_report_t *report);
 

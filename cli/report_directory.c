@@ -98,6 +98,16 @@ int cli_report_run_gnuplot(const char *directory, char *message, size_t size) {
   }
   int status = 0;
   if (child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
-  snprintf(message, size, "--report: gnuplot failed (see %s/gnuplot.log)", directory);
+  /* The staged report, log included, is discarded on failure: the message carries gnuplot's own
+   * last complaint. */
+  char path[4200], line[512] = "", last[512] = "no message";
+  snprintf(path, sizeof path, "%s/gnuplot.log", directory);
+  FILE *log = fopen(path, "r");
+  while (log && fgets(line, sizeof line, log))
+    if (strspn(line, " \t\n^") != strlen(line)) snprintf(last, sizeof last, "%s", line);
+  if (log) fclose(log);
+  last[strcspn(last, "\n")] = '\0';
+  snprintf(message, size, "--report: gnuplot failed (%s)",
+           WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "gnuplot is not installed" : last);
   return 2;
 }

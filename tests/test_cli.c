@@ -173,6 +173,23 @@ static void test_simulate_and_validate_refuse_bad_input(void) {
   }
 }
 
+static int count_occurrences(const char *text, const char *needle) {
+  int count = 0;
+  for (const char *at = strstr(text, needle); at; at = strstr(at + 1, needle)) count++;
+  return count;
+}
+
+/* A report's plots.gp redraws every figure when run from inside the report's folder, moved
+ * elsewhere. */
+static int redraws_inside(const char *report) {
+  char command[1024];
+  snprintf(command, sizeof command,
+           "cd %s && rm -rf moved && cp -r %s moved && cd moved && rm -f *.svg && gnuplot plots.gp 2> /dev/null && ls *.svg "
+           "> /dev/null",
+           directory, report);
+  return system(command) == 0;
+}
+
 /* A correct pairing passes (exit 0) and writes its report; the SME solution against SGD of a
  * non-linear model at a large step fails (exit 1). */
 static void test_validate_passes_and_fails_when_it_should(void) {
@@ -183,11 +200,21 @@ static void test_validate_passes_and_fails_when_it_should(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "PASS"));
   CU_ASSERT(exists("right/index.html") && exists("right/report.md") && exists("right/observables.svg") &&
             exists("right/deviation.svg") && exists("right/solver.csv") && exists("right/simulation-n2000.csv"));
-  char html[65536 * 4], path[512];
+  static char html[1 << 21];
+  char path[512];
   snprintf(path, sizeof path, "%s/right/index.html", directory);
   read_file(path, html, sizeof html);
   CU_ASSERT_PTR_NOT_NULL(strstr(html, "<svg"));
   CU_ASSERT_PTR_NOT_NULL(strstr(html, "epochs"));
+  /* The solver's curve has its own legend entry, the deviations are drawn against time, the
+   * kernels as heat maps, and the provenance is the HDF5 file's. */
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "DMFT (n, d -&gt; infinity)") ? strstr(html, "DMFT (n, d -&gt; infinity)")
+                                                                    : strstr(html, "DMFT (n, d -> infinity)"));
+  CU_ASSERT(exists("right/deviation-time.svg") && exists("right/kernels.svg") && exists("right/deviation-n2000.csv"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "Rl(t, s)"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "<h2>Provenance</h2>"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "command line: <code>dmft validate --quiet --eta 2.5"));
+  CU_ASSERT(redraws_inside("right"));
   snprintf(arguments, sizeof arguments, "validate %s --noise gauss --simulate extensive", common);
   CU_ASSERT_EQUAL(run(arguments), 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "FAIL"));
@@ -218,6 +245,20 @@ static void test_converge(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "observed order"));
   CU_ASSERT(exists("ladder.csv") && exists("ladder-extrapolated.csv") && exists("ladder.h5") &&
             exists("ladder-report/index.html") && exists("ladder-report/convergence.svg"));
+  /* The exact engine has no Monte Carlo error: with three levels every order is resolved (close
+   * to 1); the summary and the report say so, say where they are, and the figures redraw from
+   * inside the report's folder. */
+  CU_ASSERT_EQUAL(count_occurrences(output, "(resolved)"), 4);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "Report: ladder-report/index.html and ladder-report/report.md"));
+  char report[65536];
+  text_of("ladder-report/report.md", report, sizeof report);
+  CU_ASSERT_EQUAL(count_occurrences(report, "| resolved |"), 4);
+  CU_ASSERT_PTR_NOT_NULL(strstr(report, "Tables: ladder.csv (every level)"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(report, "command line: `dmft converge --loss squared"));
+  CU_ASSERT(redraws_inside("ladder-report"));
+  /* Two levels cannot give an order: flagged, not printed as a number that means nothing. */
+  CU_ASSERT_EQUAL_FATAL(run("converge --tmax 0.5 --dt 0.1,0.05 --paths 2000 --path-levels 0 --out two"), 0);
+  CU_ASSERT_EQUAL(count_occurrences(output, "not resolved: an order needs three levels or more"), 4);
   char csv[65536], path[512];
   snprintf(path, sizeof path, "%s/ladder-extrapolated.csv", directory);
   read_file(path, csv, sizeof csv);
@@ -338,6 +379,27 @@ static void test_outputs_describe_themselves(void) {
   CU_ASSERT_EQUAL(system(command), 0);
 }
 
+/* dmft solve --report DIR: the curves, the kernels as heat maps, the health and the provenance,
+ * redrawable from inside the folder; a --report that cannot be written is refused before any
+ * work; a sweep does not take one (each configuration would need its own). */
+static void test_solve_report(void) {
+  CU_ASSERT_EQUAL_FATAL(run("solve --paths 640 --tmax 1 --quasi-random --out reported --report solve-report"), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "report: solve-report/index.html and solve-report/report.md"));
+  CU_ASSERT(exists("solve-report/summary.svg") && exists("solve-report/kernels.svg") && exists("solve-report/solve.csv"));
+  CU_ASSERT(same_files("solve-report/solve.csv", "reported.csv"));
+  static char html[1 << 21];
+  text_of("solve-report/index.html", html, sizeof html);
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "<h2>Two-time kernels</h2>"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "C(t, s): correlation of the parameters"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "<h2>Health</h2>"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "quasi-random first draws on"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(html, "parameters: huber-delta=1"));
+  CU_ASSERT(redraws_inside("solve-report"));
+  expect_refusal("solve --quiet --paths 320 --tmax 0.2 --out never --report /proc/no-report", "--report");
+  CU_ASSERT(!exists("never.csv"));
+  expect_refusal("sweep --quiet --sweep eta=1,2 --report sweep-report", "--report");
+}
+
 int main(void) {
   if (cli_test_make_directory("cli") != 0) return 1;
   CU_TestInfo tests[] = {{"help, version, list", test_help_version_list},
@@ -352,6 +414,7 @@ int main(void) {
                          {"converge", test_converge},
                          {"online", test_online},
                          {"plugins", test_plugins},
+                         {"solve report", test_solve_report},
                          CU_TEST_INFO_NULL};
   const int failed = dmft_test_run("cli", tests);
   return cli_test_remove_directory() != 0 ? 1 : failed;

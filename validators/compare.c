@@ -64,6 +64,17 @@ static double normal_equivalent(double difference, double se_a, int groups_a, do
   return tail > 0 ? gsl_cdf_ugaussian_Qinv(tail) : INFINITY;
 }
 
+double dmft_compare_deviation(const dmft_result_t *solved, const dmft_result_t *simulated, long row, int index) {
+  const double last_time = solved->t[solved->rows_done > 0 ? solved->rows_done - 1 : 0];
+  if (row >= simulated->rows_done || simulated->t[row] > last_time + 1e-9) return NAN;
+  double a, se_a, b, se_b;
+  char name[40];
+  solver_at(solved, simulated->t[row], index, &a, &se_a, name, sizeof name);
+  observable(simulated, row, index, &b, &se_b, name, sizeof name);
+  const double z = normal_equivalent(b - a, se_a, solved->groups, se_b, simulated->groups);
+  return b < a ? -z : z;
+}
+
 void dmft_compare(const dmft_result_t *solved, const dmft_result_t *simulated, dmft_comparison_t *c) {
   /* The loss's test metric, when it has one, is compared too. */
   const int count = dmft_compare_observables(solved->k, solved->kstar) + (solved->test_metric && simulated->test_metric);

@@ -31,6 +31,10 @@ void dmft_compare_observable(const dmft_result_t *r, long row, int index, double
  * (sim - dmft) / sqrt(se_sim^2 + se_dmft^2) follows Student's t with Welch–Satterthwaite degrees
  * of freedom (seeds - 1 and groups - 1), converted to the normal deviate of equal tail. */
 void dmft_compare(const dmft_result_t *solved, const dmft_result_t *simulated, dmft_comparison_t *comparison);
+/* The signed deviation (simulation above the solver: positive) of observable `index` at the
+ * simulation's row `row`, in the same normal-equivalent standard errors as dmft_compare; NaN
+ * past the solver's last time. */
+double dmft_compare_deviation(const dmft_result_t *solved, const dmft_result_t *simulated, long row, int index);
 /* Least-squares slope of log(values) against log(sizes); NaN for fewer than two sizes. */
 double dmft_finite_size_slope(const long *sizes, const double *values, int count);
 /* The two-sided Bonferroni bound: |z| beyond it has probability family_error over `comparisons`
