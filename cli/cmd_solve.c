@@ -177,12 +177,12 @@ int cli_solve(int argc, char **argv) {
     exit_status = 2;
   } else if (status == DMFT_EDIVERGED && session->write_files) {
     cli_fail("dmft solve: at t = %g (epoch %g) %s; the %ld rows before it are in %s and %s", result->diverged_at,
-             options.problem.kappa * result->diverged_at, dmft_result_divergence_reason(result), result->rows_done,
+             dmft_problem_epochs_at(&options.problem, result->diverged_at), dmft_result_divergence_reason(result), result->rows_done,
              output.final[0], output.final[1]);
     exit_status = 3;
   } else if (status == DMFT_EDIVERGED) {
     cli_fail("dmft solve: at t = %g (epoch %g) %s; the result holds the %ld rows before it", result->diverged_at,
-             options.problem.kappa * result->diverged_at, dmft_result_divergence_reason(result), result->rows_done);
+             dmft_problem_epochs_at(&options.problem, result->diverged_at), dmft_result_divergence_reason(result), result->rows_done);
     exit_status = 3;
   } else {
     if (options.report_dir && write_report(&options, session->write_files ? &output : NULL, result, message, sizeof message) != 0) {

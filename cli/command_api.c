@@ -129,7 +129,10 @@ double dmft_command_number(const dmft_command_t *command, const char *name) {
                  {"quasi_random", p->quasi_random},
                  {"parameter_paths", (double)p->parameter_paths},
                  {"train_loss_paths", (double)p->train_loss_paths},
-                 {"response_paths", (double)p->response_paths}};
+                 {"response_paths", (double)p->response_paths},
+                 {"eta_final", p->eta_schedule.final},
+                 {"warmup", p->eta_schedule.warmup},
+                 {"kappa_final", p->kappa_schedule.final}};
   for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
     if (strcmp(name, numbers[i].name) == 0) return numbers[i].value;
   /* param_NAME: a parameter of the chosen components, named as in the HDF5 file. */
@@ -159,6 +162,8 @@ const char *dmft_command_text(const dmft_command_t *command, const char *name) {
   if (strcmp(name, "noise") == 0) return p->noise->name;
   if (strcmp(name, "parameter_side") == 0) return dmft_problem_parameter_side_is_sampled(p) ? "sampled" : "exact";
   if (strcmp(name, "model_params") == 0) return command->model_params;
+  if (strcmp(name, "eta_schedule") == 0) return dmft_schedule_name(p->eta_schedule.kind);
+  if (strcmp(name, "kappa_schedule") == 0) return dmft_schedule_name(p->kappa_schedule.kind);
   if (strcmp(name, "teacher_prior") == 0) return dmft_prior_name(p->teacher_prior);
   if (strcmp(name, "init_prior") == 0) return dmft_prior_name(p->init_prior);
   return NULL;

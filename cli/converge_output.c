@@ -58,13 +58,13 @@ static int write_tables(const cli_output_t *output, const dmft_problem_t *proble
       for (int l = 0; l < ladder->levels; l++) {
         double value, se;
         dmft_compare_observable(ladder->solutions[l], i, o, &value, &se);
-        fprintf(levels, "%s,%.10g,%.10g,%.10g,%.10g,%.10g\n", name, t, problem->kappa * t, ladder->dt[l], value, se);
+        fprintf(levels, "%s,%.10g,%.10g,%.10g,%.10g,%.10g\n", name, t, dmft_problem_epochs_at(problem, t), ladder->dt[l], value, se);
       }
       const dmft_extrapolation_t *e = &ladder->extrapolated[i * ladder->observables + o];
       double finest, finest_se;
       dmft_compare_observable(ladder->solutions[ladder->levels - 1], i, o, &finest, &finest_se);
       fprintf(extrapolated, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6g,%.10g,%.10g,%.10g,%.6g\n", name, t,
-              problem->kappa * t, e->value, e->error, e->discretization_error, e->monte_carlo_error, e->observed_order,
+              dmft_problem_epochs_at(problem, t), e->value, e->error, e->discretization_error, e->monte_carlo_error, e->observed_order,
               finest, finest_se, e->independent_monte_carlo_error, e->extrapolated_order);
     }
     for (int l = 0; l < ladder->path_levels; l++) {
@@ -186,7 +186,7 @@ int cli_converge_write_report(const char *directory, const char *published, cons
     fprintf(differences, "\n");
   }
   for (long i = 0; i < ladder->rows; i++) {
-    fprintf(curves, "%.10g", problem->kappa * first->t[i]);
+    fprintf(curves, "%.10g", dmft_problem_epochs_at(problem, first->t[i]));
     for (int q = 0; q < 2; q++) {
       const dmft_extrapolation_t *e = &ladder->extrapolated[i * ladder->observables + plotted[q]];
       fprintf(curves, " %.8g %.8g", e->value, e->error);
@@ -274,7 +274,7 @@ int cli_converge_write_report(const char *directory, const char *published, cons
                 "discretization and Monte Carlo.</p>\n<table><tr><th>observable</th><th>dt &rarr; 0</th><th>error</th>"
                 "<th>discretization</th><th>Monte Carlo</th><th>observed order</th><th>order</th></tr>\n",
           problem->model.loss->name, problem->model.activation->name, problem->model.teacher->name, problem->noise->name,
-          first->t[last], problem->kappa * first->t[last], ladder->dt[0], ladder->dt[ladder->levels - 1], ladder->ratio,
+          first->t[last], dmft_problem_epochs_at(problem, first->t[last]), ladder->dt[0], ladder->dt[ladder->levels - 1], ladder->ratio,
           problem->paths);
   for (int o = 0; o < ladder->observables; o++) {
     const dmft_extrapolation_t *e = &ladder->extrapolated[last * ladder->observables + o];

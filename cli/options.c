@@ -30,6 +30,8 @@ typedef struct {
 #define SIMULATING (CLI_SIMULATE | CLI_VALIDATE)
 /* Not passed on to a sweep's configurations. */
 #define SOLVE_ALONE 0x10000u
+/* Schedules: every command but online, whose equations have constant coefficients. */
+#define SCHEDULED (CLI_SOLVE | CLI_SIMULATE | CLI_VALIDATE | CLI_CONVERGE)
 /* Options of the DMFT solver alone: simulate and online take none of them. */
 #define SOLVING (CLI_SOLVE | CLI_VALIDATE | CLI_CONVERGE)
 
@@ -59,6 +61,13 @@ static const option_spec_t specs[] = {
     {"theta0-var", KIND_NUMBER, "V", "variance of the random part of theta_0 (>= 0)", ALL},
     {"init-overlap", KIND_NUMBER, "M0", "theta_0 = M0 theta* + sqrt(V) g (needs k = kstar)", ALL},
     {"teacher-var", KIND_NUMBER, "V", "variance of the teacher's prior N(0, V I), > 0", ALL},
+    {"eta-schedule", KIND_NAME, "NAME", "learning-rate schedule: constant | cosine | linear | file (from --eta at the end of the warmup to --eta-final at tmax)", SCHEDULED},
+    {"eta-final", KIND_NUMBER, "E", "the learning rate at tmax, >= 0 (cosine, linear)", SCHEDULED},
+    {"warmup", KIND_NUMBER, "W", "the learning rate rises linearly from 0 to --eta over [0, W], W in [0, tmax)", SCHEDULED},
+    {"eta-file", KIND_TEXT, "FILE", "--eta-schedule file: 'time value' lines, piecewise linear, covering [0, tmax]", SCHEDULED},
+    {"kappa-schedule", KIND_NAME, "NAME", "batch-rate schedule: constant | linear | file (from --kappa at 0 to --kappa-final at tmax)", SCHEDULED},
+    {"kappa-final", KIND_NUMBER, "K", "the batch rate at tmax, > 0 (linear)", SCHEDULED},
+    {"kappa-file", KIND_TEXT, "FILE", "--kappa-schedule file: 'time value' lines, piecewise linear, covering [0, tmax]", SCHEDULED},
     {"tmax", KIND_NUMBER, "T", "final time > 0", ALL},
     {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax (converge: a ladder DT,DT/r,... with an integer ratio r)", ALL},
     {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD)", ALL & ~CLI_ONLINE},
@@ -257,6 +266,12 @@ static int set_name(cli_options_t *options, const char *name, const char *value,
     options->problem.sampled_parameter_side = strcmp(value, "sampled") == 0;
     return 0;
   }
+  dmft_schedule_kind_t kind;
+  if ((strcmp(name, "eta-schedule") == 0 || strcmp(name, "kappa-schedule") == 0) && dmft_schedule_find(value, &kind) == 0 &&
+      !(kind == DMFT_SCHEDULE_COSINE && strcmp(name, "kappa-schedule") == 0)) {
+    (strcmp(name, "eta-schedule") == 0 ? &options->problem.eta_schedule : &options->problem.kappa_schedule)->kind = kind;
+    return 0;
+  }
   if (strcmp(name, "noise") == 0 && dmft_noise_find(value)) {
     options->problem.noise = dmft_noise_find(value);
     return 0;
@@ -291,6 +306,8 @@ static double *number_target(cli_options_t *options, const char *name) {
       {"sparsity", &p->sparsity},             {"alpha", &options->alpha},
       {"max-mem", &options->max_mem_gib},     {"tolerance", &options->tolerance},
       {"dt0", &options->dt0},                 {"checkpoint-every", &options->checkpoint_every},
+      {"eta-final", &p->eta_schedule.final},  {"warmup", &p->eta_schedule.warmup},
+      {"kappa-final", &p->kappa_schedule.final},
   };
   for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
     if (strcmp(targets[i].name, name) == 0) return targets[i].target;
@@ -299,6 +316,8 @@ static double *number_target(cli_options_t *options, const char *name) {
 
 static int set_number(cli_options_t *options, const char *name, double value) {
   if (strcmp(name, "huber-delta") == 0) options->huber_delta_given = 1;
+  if (strcmp(name, "eta-final") == 0) options->eta_final_given = 1;
+  if (strcmp(name, "kappa-final") == 0) options->kappa_final_given = 1;
   double *target = number_target(options, name);
   if (target) *target = value;
   return target != NULL;
@@ -437,6 +456,14 @@ int cli_option_set(cli_options_t *options, const char *name, const char *value, 
         return dmft_plugin_load(value, message, size) == DMFT_OK ? 0 : 2;
       }
       if (strcmp(name, "model-param") == 0) return add_model_param(options, value, message, size);
+      if (strcmp(name, "eta-file") == 0 || strcmp(name, "kappa-file") == 0) {
+        const int eta = strcmp(name, "eta-file") == 0;
+        *(eta ? &options->eta_file_given : &options->kappa_file_given) = 1;
+        return dmft_schedule_read_file(eta ? &options->problem.eta_schedule : &options->problem.kappa_schedule, value,
+                                       eta ? "--eta-file" : "--kappa-file", message, size) == DMFT_OK
+                   ? 0
+                   : 2;
+      }
       if (strcmp(name, "sweep") == 0) {
         if (strlen(value) >= sizeof options->sweeps[0]) {
           snprintf(message, size, "--sweep is too long (at most %zu characters)", sizeof options->sweeps[0] - 1);
@@ -546,7 +573,7 @@ static char *read_config_file(const char *path, long *length, char *message, siz
 }
 
 static int is_path_option(const char *name) {
-  static const char *const paths[] = {"plugin", "out", "report", "checkpoint", "resume"};
+  static const char *const paths[] = {"plugin", "out", "report", "checkpoint", "resume", "eta-file", "kappa-file"};
   for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
     if (strcmp(name, paths[i]) == 0) return 1;
   return 0;
@@ -657,6 +684,40 @@ static int next_option(cli_command_t command, int argc, char **argv, int *index,
   return 0;
 }
 
+int cli_options_check_combinations(const cli_options_t *options, char *message, size_t size) {
+  const dmft_schedule_t *eta = &options->problem.eta_schedule, *kappa = &options->problem.kappa_schedule;
+  const struct {
+    const char *name;
+    const dmft_schedule_t *schedule;
+    int final_given, file_given;
+  } schedules[] = {{"eta", eta, options->eta_final_given, options->eta_file_given},
+                   {"kappa", kappa, options->kappa_final_given, options->kappa_file_given}};
+  for (int i = 0; i < 2; i++) {
+    const char *name = schedules[i].name;
+    const dmft_schedule_kind_t kind = schedules[i].schedule->kind;
+    const int ends = kind == DMFT_SCHEDULE_COSINE || kind == DMFT_SCHEDULE_LINEAR;
+    if (schedules[i].final_given && !ends) {
+      snprintf(message, size, "--%s-final needs --%s-schedule %s (got %s)", name, name, i == 0 ? "cosine or linear" : "linear",
+               dmft_schedule_name(kind));
+      return 2;
+    }
+    if (schedules[i].file_given != (kind == DMFT_SCHEDULE_FILE)) {
+      snprintf(message, size, schedules[i].file_given ? "--%s-file needs --%s-schedule file" : "--%s-schedule file needs --%s-file FILE",
+               name, name);
+      return 2;
+    }
+  }
+  if (kappa->kind == DMFT_SCHEDULE_LINEAR && !options->kappa_final_given) {
+    snprintf(message, size, "--kappa-schedule linear needs --kappa-final K > 0 (the batch rate at tmax)");
+    return 2;
+  }
+  if (eta->kind == DMFT_SCHEDULE_FILE && eta->warmup != 0) {
+    snprintf(message, size, "--warmup does not apply to --eta-schedule file (the file gives the whole schedule)");
+    return 2;
+  }
+  return 0;
+}
+
 int cli_options_parse(cli_options_t *options, int argc, char **argv, char *message, size_t size) {
   char name[64];
   const char *value;
@@ -674,7 +735,7 @@ int cli_options_parse(cli_options_t *options, int argc, char **argv, char *messa
     if (strcmp(name, "config") == 0) continue;
     if (cli_option_set(options, name, value, message, size) != 0) return 2;
   }
-  return cli_options_apply_model_params(options, message, size);
+  return cli_options_check_combinations(options, message, size) != 0 ? 2 : cli_options_apply_model_params(options, message, size);
 }
 
 /* An integer option's value in `options` (1), or 0 for a name that is not one. */
@@ -720,6 +781,8 @@ static void default_text(cli_options_t *defaults, const option_spec_t *spec, cha
     snprintf(text, size, "the Bonferroni bound for a 1%% family-wise error");
   } else if (strcmp(name, "dt0") == 0) {
     snprintf(text, size, "--dt");
+  } else if (strcmp(name, "kappa-final") == 0) {
+    snprintf(text, size, "needed with linear");
   } else if (strcmp(name, "output-every") == 0) {
     snprintf(text, size, "at most 1001 rows");
   } else if (strcmp(name, "threads") == 0) {
@@ -747,6 +810,8 @@ static void default_text(cli_options_t *defaults, const option_spec_t *spec, cha
                  {"init-prior", dmft_prior_name(p->init_prior)},
                  {"parameter-side", "auto"},
                  {"noise", p->noise->name},
+                 {"eta-schedule", dmft_schedule_name(p->eta_schedule.kind)},
+                 {"kappa-schedule", dmft_schedule_name(p->kappa_schedule.kind)},
                  {"simulate", "the algorithm --noise describes"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
       if (strcmp(names[i].name, name) == 0) snprintf(text, size, "%s", names[i].value);

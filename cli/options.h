@@ -31,6 +31,8 @@ typedef struct {
   /* model parameters, applied once every option is read */
   double huber_delta;
   int huber_delta_given;
+  /* schedules: which of their options were given (the shapes and values are in problem) */
+  int eta_final_given, kappa_final_given, eta_file_given, kappa_file_given;
   struct cli_model_param model_params[CLI_MAX_MODEL_PARAMS];
   int model_param_count;
   /* simulate and validate */
@@ -94,6 +96,11 @@ int cli_option_info(cli_command_t command, int index, cli_option_info_t *info);
 const char *cli_command_name(cli_command_t command);
 /* A command line a user can start from. */
 const char *cli_command_example(cli_command_t command);
+
+/* The options that only mean something together, once all are read (the schedules': a final
+ * value needs a shape that ends there, a file needs the file shape and the other way round).
+ * 0, or 2 with a message. */
+int cli_options_check_combinations(const cli_options_t *options, char *message, size_t size);
 
 /* --huber-delta and the --model-param values, applied again after a component was set (setting
  * one resets its parameters to their defaults): what a sweep does for each configuration. */

@@ -119,7 +119,7 @@ static int write_deviations(const char *directory, const cli_report_t *report) {
     fprintf(out, "\n");
     for (long row = 0; row < simulated->rows_done; row++) {
       if (!isfinite(dmft_compare_deviation(solved, simulated, row, 0))) break;
-      fprintf(out, "%.10g,%.10g", simulated->t[row], report->problem->kappa * simulated->t[row]);
+      fprintf(out, "%.10g,%.10g", simulated->t[row], dmft_problem_epochs_at(report->problem, simulated->t[row]));
       for (int o = 0; o < count; o++) fprintf(out, ",%.6g", dmft_compare_deviation(solved, simulated, row, o));
       fprintf(out, "\n");
     }

@@ -16,7 +16,7 @@ int cli_report_write_kernels(const char *directory, const dmft_problem_t *proble
   for (long i = 0; i < rows; i += every) {
     for (long j = 0; j < rows; j += every) {
       const size_t at = ((size_t)i * (size_t)planned + (size_t)j) * kk;
-      fprintf(out, "%.6g %.6g %.6g %.6g %.6g %.6g\n", problem->kappa * r->t[i], problem->kappa * r->t[j], r->C[at], r->R[at],
+      fprintf(out, "%.6g %.6g %.6g %.6g %.6g %.6g\n", dmft_problem_epochs_at(problem, r->t[i]), dmft_problem_epochs_at(problem, r->t[j]), r->C[at], r->R[at],
               r->Cl ? r->Cl[at] : NAN, r->Rl ? r->Rl[at] : NAN);
     }
     fprintf(out, "\n");

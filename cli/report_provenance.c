@@ -36,6 +36,13 @@ static void component_parameters(FILE *out, const dmft_model_t *model) {
   if (!written) fputs("none", out);
 }
 
+static void describe_schedule(FILE *out, const dmft_schedule_t *s, double base, int is_eta) {
+  if (s->kind == DMFT_SCHEDULE_FILE) fprintf(out, "from a file of %d points", s->points);
+  else if (s->kind == DMFT_SCHEDULE_CONSTANT) fprintf(out, "constant %g", base);
+  else fprintf(out, "%s from %g to %g at tmax", dmft_schedule_name(s->kind), base, s->final);
+  if (is_eta && s->warmup > 0) fprintf(out, ", after a linear warmup over [0, %g]", s->warmup);
+}
+
 void cli_report_provenance(FILE *out, const dmft_problem_t *p, int with_grid, int html) {
   const char *open = html ? "<li>" : "- ", *close = html ? "</li>\n" : "\n";
   fprintf(out, html ? "<h2>Provenance</h2>\n<ul>\n" : "\n## Provenance\n\n");
@@ -54,6 +61,11 @@ void cli_report_provenance(FILE *out, const dmft_problem_t *p, int with_grid, in
   fprintf(out, "%straining: noise %s, eta %g, kappa %g, ridge %g; tmax %g", open, p->noise->name, p->eta, p->kappa, p->ridge,
           p->tmax);
   if (with_grid) fprintf(out, ", dt %g (%ld steps, output every %ld)", p->dt, dmft_problem_steps(p), dmft_problem_output_every(p));
+  fputs(close, out);
+  fprintf(out, "%sschedules: learning rate ", open);
+  describe_schedule(out, &p->eta_schedule, p->eta, 1);
+  fputs("; batch rate ", out);
+  describe_schedule(out, &p->kappa_schedule, p->kappa, 0);
   fputs(close, out);
   fprintf(out, "%ssampling: %ld paths in %d replica groups, seed %llu, quasi-random first draws %s; parameter side %s; "
                "train-loss paths %ld, response paths %ld, parameter paths %ld (0: all)%s",

@@ -58,7 +58,7 @@ static void write_final_values(FILE *out, const dmft_problem_t *problem, const d
                       "<th>value</th><th>standard error</th></tr>\n"
                     : "\n## At the end\n\nAt t = %g (%g epochs), entry 0,0:\n\n| observable | value | standard error |\n"
                       "|---|---|---|\n",
-          r->t[last], problem->kappa * r->t[last]);
+          r->t[last], dmft_problem_epochs_at(problem, r->t[last]));
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
     fprintf(out, html ? "<tr><td>%s</td><td>%.6g</td><td>%.2g</td></tr>\n" : "| %s | %.6g | %.2g |\n", rows[i].name,
             rows[i].value, rows[i].se);

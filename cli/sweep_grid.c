@@ -120,7 +120,8 @@ int cli_sweep_grid_options(const cli_sweep_grid_t *grid, long index, const cli_o
       snprintf(message, size, "--sweep %s=%s: %s", grid->axis[a].name, cli_sweep_grid_value(grid, index, a), inner);
       return 2;
     }
-  if (cli_options_apply_model_params(options, inner, sizeof inner) != 0) {
+  if (cli_options_check_combinations(options, inner, sizeof inner) != 0 ||
+      cli_options_apply_model_params(options, inner, sizeof inner) != 0) {
     snprintf(message, size, "--sweep configuration %ld: %s", index + 1, inner);
     return 2;
   }

@@ -33,7 +33,7 @@ int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_re
   int injected = 0;
   for (long i = 0; i < r->rows_done && !injected; i++) {
     injected = cli_failure_injected("csv-row");
-    fprintf(file, "%.10g,%.10g", r->t[i], problem->kappa * r->t[i]);
+    fprintf(file, "%.10g,%.10g", r->t[i], dmft_problem_epochs_at(problem, r->t[i]));
     write_values(file, r->M + i * k * kstar, k * kstar);
     write_values(file, r->Q + i * k * k, k * k);
     fprintf(file, ",%.10g,%.10g", r->train_loss[i], r->test_loss[i]);

@@ -105,6 +105,24 @@ static herr_t write_model_params(hid_t file, const dmft_model_t *model) {
   return s;
 }
 
+/* NAME_schedule (its shape), NAME_final and, for eta, warmup; a file's points as the arrays
+ * NAME_schedule_times and NAME_schedule_values. */
+static herr_t write_schedule(hid_t file, const char *name, const dmft_schedule_t *schedule) {
+  char attribute[64];
+  snprintf(attribute, sizeof attribute, "%s_schedule", name);
+  herr_t s = cli_hdf5_set_string(file, attribute, dmft_schedule_name(schedule->kind));
+  snprintf(attribute, sizeof attribute, "%s_final", name);
+  s |= set_scalar(file, attribute, H5T_NATIVE_DOUBLE, &schedule->final);
+  if (strcmp(name, "eta") == 0) s |= set_scalar(file, "warmup", H5T_NATIVE_DOUBLE, &schedule->warmup);
+  if (schedule->kind == DMFT_SCHEDULE_FILE) {
+    snprintf(attribute, sizeof attribute, "%s_schedule_times", name);
+    s |= H5LTset_attribute_double(file, "/", attribute, schedule->times, (size_t)schedule->points);
+    snprintf(attribute, sizeof attribute, "%s_schedule_values", name);
+    s |= H5LTset_attribute_double(file, "/", attribute, schedule->values, (size_t)schedule->points);
+  }
+  return s;
+}
+
 int cli_hdf5_write_problem(int64_t file, const dmft_problem_t *p, const dmft_result_t *r) {
   herr_t s = 0;
   s |= cli_hdf5_set_string(file, "software", "dmft");
@@ -117,6 +135,8 @@ int cli_hdf5_write_problem(int64_t file, const dmft_problem_t *p, const dmft_res
   s |= cli_hdf5_set_string(file, "teacher_prior", dmft_prior_name(p->teacher_prior));
   s |= cli_hdf5_set_string(file, "init_prior", dmft_prior_name(p->init_prior));
   s |= cli_hdf5_set_string(file, "parameter_side", dmft_problem_parameter_side_is_sampled(p) ? "sampled" : "exact");
+  s |= write_schedule(file, "eta", &p->eta_schedule);
+  s |= write_schedule(file, "kappa", &p->kappa_schedule);
   s |= write_model_params(file, &p->model);
   int huber_found = 0;
   const double huber_delta = dmft_model_param(&p->model, "huber-delta", &huber_found);
@@ -204,7 +224,7 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
     H5Fclose(file);
     return DMFT_ENOMEM;
   }
-  for (hsize_t i = 0; i < rows; i++) epoch[i] = problem->kappa * r->t[i];
+  for (hsize_t i = 0; i < rows; i++) epoch[i] = dmft_problem_epochs_at(problem, r->t[i]);
   const hsize_t vector[1] = {rows}, m_dims[3] = {rows, k, kstar}, q_dims[3] = {rows, k, k};
   s |= write_dataset(file, "t", 1, vector, r->t);
   s |= write_dataset(file, "epoch", 1, vector, epoch);

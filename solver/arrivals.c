@@ -43,8 +43,15 @@ static int list_add(arrival_list_t *list, long first, long step) {
   return DMFT_OK;
 }
 
-static int draw(const dmft_problem_t *problem, double rate, int group, long paths, long last_step, const double *quasi_random,
-                arrival_list_t *list) {
+/* A batch rate that changes with the step is drawn by thinning: arrivals at the largest rate,
+ * each kept with probability rate_k / largest in the step k that holds it. Counting kept arrivals
+ * step by step then has the law of the module's increment at rate_k (Poisson counts thin to
+ * Poisson counts, a Bernoulli step to a Bernoulli step). A constant rate draws no thinning
+ * uniform at all, so its arrivals are the ones it always had. */
+static int draw(const dmft_problem_t *problem, const dmft__coefficients_t *coefficients, int group, long paths,
+                long last_step, const double *quasi_random, arrival_list_t *list) {
+  double rate = coefficients->rate[0];
+  for (long k = 1; !coefficients->constant_rate && k <= last_step; k++) rate = rate > coefficients->rate[k] ? rate : coefficients->rate[k];
   const int field_dims = DMFT_QUASI_RANDOM_DIMS - DMFT_QUASI_RANDOM_ARRIVAL_DIMS;
   for (long p = 0; p < paths; p++) {
     dmft_rng_t rng;
@@ -58,6 +65,7 @@ static int draw(const dmft_problem_t *problem, double rate, int group, long path
       long step = 0;
       time = problem->noise->next_arrival(&rng, rate, problem->dt, time, &step);
       if (step > last_step) break;
+      if (!coefficients->constant_rate && dmft_rng_uniform(&rng) * rate >= coefficients->rate[step]) continue;
       if (list_add(list, first, step) != DMFT_OK) return DMFT_ENOMEM;
     }
   }
@@ -65,11 +73,11 @@ static int draw(const dmft_problem_t *problem, double rate, int group, long path
   return DMFT_OK;
 }
 
-int dmft__arrivals_draw(const dmft_problem_t *problem, double rate, int group, long paths, long last_step,
-                        const double *quasi_random, dmft__arrivals_t *arrivals) {
+int dmft__arrivals_draw(const dmft_problem_t *problem, const dmft__coefficients_t *coefficients, int group, long paths,
+                        long last_step, const double *quasi_random, dmft__arrivals_t *arrivals) {
   arrival_list_t list;
   int status = list_init(&list, arrivals, paths);
-  if (status == DMFT_OK) status = draw(problem, rate, group, paths, last_step, quasi_random, &list);
+  if (status == DMFT_OK) status = draw(problem, coefficients, group, paths, last_step, quasi_random, &list);
   if (status != DMFT_OK) dmft__arrivals_free(arrivals);
   return status;
 }

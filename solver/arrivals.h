@@ -13,6 +13,7 @@
 #ifndef DMFT_ARRIVALS_H
 #define DMFT_ARRIVALS_H
 
+#include "coefficients.h"
 #include "dmft/problem.h"
 
 typedef struct {
@@ -21,13 +22,12 @@ typedef struct {
   long *first;      /* [paths + 1]: path p owns entries first[p] .. first[p + 1] - 1 */
 } dmft__arrivals_t;
 
-/* Arrivals at `rate` (the coefficient table's kappabar; a rate that changes with the step
- * would need a time change of these continuous-time arrivals) of `paths` paths of group
- * `group` in steps 0..last_step. With `quasi_random` (the group's points of
+/* Arrivals at the coefficient table's kappabar_k (thinned from its largest when it changes with
+ * the step) of `paths` paths of group `group` in steps 0..last_step. With `quasi_random` (the group's points of
  * solver/quasi_random.h, or NULL) the first draws of path p come from the arrival coordinates
  * of its point. DMFT_OK or DMFT_ENOMEM (the arrays are then freed). */
-int dmft__arrivals_draw(const dmft_problem_t *problem, double rate, int group, long paths, long last_step,
-                        const double *quasi_random, dmft__arrivals_t *arrivals);
+int dmft__arrivals_draw(const dmft_problem_t *problem, const dmft__coefficients_t *coefficients, int group, long paths,
+                        long last_step, const double *quasi_random, dmft__arrivals_t *arrivals);
 void dmft__arrivals_free(dmft__arrivals_t *arrivals);
 
 #endif

@@ -16,11 +16,16 @@ int dmft__coefficients_create(const dmft_problem_t *problem, dmft__coefficients_
     return DMFT_ENOMEM;
   }
   for (size_t k = 0; k < n; k++) {
-    c->kick[k] = problem->eta / problem->kappa;
-    c->rate[k] = problem->kappa;
-    c->step_size[k] = problem->eta * problem->dt;
-    c->decay[k] = 1.0 - problem->eta * problem->dt * problem->ridge;
+    /* The schedules at t_k (the constants themselves when there is none, to the bit). */
+    const double t = (double)k * problem->dt;
+    const double eta = dmft_schedule_is_constant(&problem->eta_schedule) ? problem->eta : dmft_problem_eta_at(problem, t);
+    const double kappa = dmft_schedule_is_constant(&problem->kappa_schedule) ? problem->kappa : dmft_problem_kappa_at(problem, t);
+    c->kick[k] = eta / kappa;
+    c->rate[k] = kappa;
+    c->step_size[k] = eta * problem->dt;
+    c->decay[k] = 1.0 - eta * problem->dt * problem->ridge;
   }
+  c->constant_rate = dmft_schedule_is_constant(&problem->kappa_schedule);
   return DMFT_OK;
 }
 

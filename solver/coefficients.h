@@ -1,7 +1,7 @@
 /* The per-step coefficients of the discrete system, built once per solve at plan time: every
  * engine, the arrivals and the parameter side read them from here and nowhere else, so that a
  * schedule (a learning rate or a batch rate that changes with time) is a change of this table.
- * Today every entry equals its constant: etabar and kappabar do not depend on the step. */
+ * Entry k is the schedules' value at t_k = k dt (dmft/schedule.h). */
 #ifndef DMFT_COEFFICIENTS_H
 #define DMFT_COEFFICIENTS_H
 
@@ -13,6 +13,7 @@ typedef struct {
   double *rate;      /* kappabar_k: the rate of a sample's draws */
   double *step_size; /* etabar_k dt: the gradient step of the parameter side */
   double *decay;     /* 1 - etabar_k dt ridge: the ridge's shrinkage over step k */
+  int constant_rate; /* kappabar does not change: arrivals need no thinning */
 } dmft__coefficients_t;
 
 int dmft__coefficients_create(const dmft_problem_t *problem, dmft__coefficients_t *coefficients); /* DMFT_OK or ENOMEM */

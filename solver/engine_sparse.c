@@ -114,7 +114,7 @@ static double sparse_bytes(const dmft_problem_t *problem, long paths) {
    * five standard deviations for every path (the square makes the average larger than the
    * square of the average). */
   const int k = problem->model.k, kstar = problem->model.kstar;
-  const double mean = problem->kappa * dmft_problem_steps(problem) * problem->dt;
+  const double mean = dmft_problem_epochs_at(problem, (double)dmft_problem_steps(problem) * problem->dt);
   const long typical = (long)ceil(mean + 5.0 * sqrt(mean) + 1.0);
   return 8.0 * (double)paths *
          ((double)arena_doubles(k, kstar, typical) + 12.0 + (double)typical + (problem->quasi_random ? DMFT_QUASI_RANDOM_DIMS : 0));
@@ -206,7 +206,7 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
     path->y = dmft_model_label(&problem->model, w, eps, flip_uniform);
   }
   dmft__arrivals_t arrivals;
-  int status = dmft__arrivals_draw(problem, replica->coefficients->rate[0], replica->group, replica->paths, replica->steps,
+  int status = dmft__arrivals_draw(problem, replica->coefficients, replica->group, replica->paths, replica->steps,
                                    state->quasi_random, &arrivals);
   if (status != DMFT_OK) {
     free(wstar);

@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <string.h>
 #include <omp.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -52,6 +53,26 @@ void dmft_problem_set_defaults(dmft_problem_t *problem) {
       .output_every = 0,
   };
   dmft_model_reset_params(&problem->model);
+}
+
+double dmft_problem_eta_at(const dmft_problem_t *p, double t) {
+  return dmft_schedule_at(&p->eta_schedule, p->eta, t, p->tmax);
+}
+
+double dmft_problem_kappa_at(const dmft_problem_t *p, double t) {
+  return dmft_schedule_at(&p->kappa_schedule, p->kappa, t, p->tmax);
+}
+
+double dmft_problem_epochs_at(const dmft_problem_t *p, double t) {
+  return dmft_schedule_integral(&p->kappa_schedule, p->kappa, t, p->tmax);
+}
+
+double dmft_problem_largest_kappa(const dmft_problem_t *p) {
+  if (dmft_schedule_is_constant(&p->kappa_schedule)) return p->kappa;
+  double largest = 0.0;
+  const long steps = dmft_problem_steps(p);
+  for (long k = 0; k <= steps; k++) largest = fmax(largest, dmft_problem_kappa_at(p, (double)k * p->dt));
+  return largest;
 }
 
 int dmft_problem_parameter_side_is_sampled(const dmft_problem_t *problem) {
@@ -132,6 +153,26 @@ static double machine_bytes(void) {
     return DMFT_EINVAL;                              \
   } while (0)
 
+/* A schedule's own values: a warmup within the run, a final value in range, a file that covers
+ * [0, tmax] with values in range (`positive`: > 0, else >= 0). */
+static int check_schedule(const dmft_schedule_t *s, const char *name, double tmax, int positive, char *message,
+                          size_t message_size) {
+  if (!(s->warmup >= 0 && s->warmup < tmax))
+    REJECT("--warmup must be a number in [0, tmax = %g) (got %g)", tmax, s->warmup);
+  if ((s->kind == DMFT_SCHEDULE_COSINE || s->kind == DMFT_SCHEDULE_LINEAR) &&
+      !(positive ? s->final > 0 : s->final >= 0) && isfinite(s->final))
+    REJECT("--%s-final must be a number %s (got %g)", name, positive ? "> 0" : ">= 0", s->final);
+  if (!isfinite(s->final)) REJECT("--%s-final must be a finite number (got %g)", name, s->final);
+  if (s->kind != DMFT_SCHEDULE_FILE) return DMFT_OK;
+  if (s->points < 1 || s->times[0] > 0 || s->times[s->points - 1] < tmax)
+    REJECT("--%s-file must cover [0, tmax = %g] (it covers [%g, %g])", name, tmax, s->points ? s->times[0] : NAN,
+           s->points ? s->times[s->points - 1] : NAN);
+  for (int i = 0; i < s->points; i++)
+    if (!(positive ? s->values[i] > 0 : s->values[i] >= 0))
+      REJECT("--%s-file values must be %s (got %g at t = %g)", name, positive ? "> 0" : ">= 0", s->values[i], s->times[i]);
+  return DMFT_OK;
+}
+
 int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size_t message_size) {
   const dmft_model_t *model = &problem->model;
   if (model->k < 1 || model->k > DMFT_MAX_WIDTH)
@@ -147,6 +188,11 @@ int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size
   if (!(problem->tmax > 0)) REJECT("--tmax must be a number > 0 (got %g)", problem->tmax);
   if (!(problem->dt > 0)) REJECT("--dt must be a number > 0 (got %g)", problem->dt);
   if (!(problem->dt < problem->tmax)) REJECT("--dt must be smaller than --tmax (got dt %g, tmax %g)", problem->dt, problem->tmax);
+  if (check_schedule(&problem->eta_schedule, "eta", problem->tmax, 0, message, message_size) != DMFT_OK ||
+      check_schedule(&problem->kappa_schedule, "kappa", problem->tmax, 1, message, message_size) != DMFT_OK)
+    return DMFT_EINVAL;
+  if (problem->kappa_schedule.warmup != 0) REJECT("--warmup applies to the learning rate only (--eta-schedule)");
+  if (problem->kappa_schedule.kind == DMFT_SCHEDULE_COSINE) REJECT("--kappa-schedule must be one of constant | linear | file (got cosine)");
   if (problem->tmax / problem->dt > DMFT_MAX_STEPS)
     REJECT("--dt must give at most %d steps up to --tmax (got %.3g steps)", DMFT_MAX_STEPS, ceil(problem->tmax / problem->dt));
   if (problem->paths < 1) REJECT("--paths must be an integer >= 1 (got %ld)", problem->paths);
@@ -210,8 +256,11 @@ static int check_memory(const dmft_problem_t *problem, char *message, size_t mes
  * take, and memory. */
 static int check_solver(const dmft_problem_t *problem, char *message, size_t message_size) {
   const dmft_model_t *model = &problem->model;
-  const char *noise_problem = problem->noise->check ? problem->noise->check(problem->kappa, problem->dt) : NULL;
-  if (noise_problem) REJECT("--noise %s needs %s (got kappa*dt = %g)", problem->noise->name, noise_problem, problem->kappa * problem->dt);
+  const double kappa = dmft_problem_largest_kappa(problem);
+  const char *noise_problem = problem->noise->check ? problem->noise->check(kappa, problem->dt) : NULL;
+  if (noise_problem)
+    REJECT("--noise %s needs %s (got kappa*dt = %g%s)", problem->noise->name, noise_problem, kappa * problem->dt,
+           kappa != problem->kappa ? " at the largest kappa of the schedule" : "");
   if (!dmft_model_gradient_is_continuous(model) && !problem->noise->is_point_process)
     REJECT("--activation %s has a gradient that jumps, which --noise %s does not support: use --noise poisson or "
            "bernoulli, or a smooth activation (tanh, erf)",
@@ -241,7 +290,22 @@ uint64_t dmft_problem_signature(const dmft_problem_t *p) {
            p->eta, p->kappa, p->ridge, p->theta0_var, p->init_overlap, p->teacher_var, (int)p->teacher_prior,
            (int)p->init_prior, p->sparsity, p->sampled_parameter_side, p->parameter_paths, p->train_loss_paths,
            p->response_paths, p->tmax, p->dt, p->paths, p->seed, p->output_every, p->quasi_random);
+  const dmft_schedule_t *schedules[2] = {&p->eta_schedule, &p->kappa_schedule};
+  for (int i = 0; i < 2; i++) {
+    const dmft_schedule_t *sc = schedules[i];
+    if (dmft_schedule_is_constant(sc)) continue; /* a constant problem keeps the signature it always had */
+    used = (int)strlen(text);
+    used += snprintf(text + used, sizeof text - (size_t)used, "|schedule%d:%d,%.17g,%.17g,%d", i, (int)sc->kind, sc->final,
+                     sc->warmup, sc->points);
+    /* The file's points, folded into the hash below one by one (they may not fit the text). */
+  }
   uint64_t hash = 14695981039346656037ULL;
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < schedules[i]->points && schedules[i]->kind == DMFT_SCHEDULE_FILE; j++) {
+      const double pair[2] = {schedules[i]->times[j], schedules[i]->values[j]};
+      const unsigned char *bytes = (const unsigned char *)pair;
+      for (size_t b = 0; b < sizeof pair; b++) hash = (hash ^ bytes[b]) * 1099511628211ULL;
+    }
   for (const unsigned char *c = (const unsigned char *)text; *c; c++) hash = (hash ^ *c) * 1099511628211ULL;
   return hash;
 }

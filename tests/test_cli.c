@@ -47,8 +47,20 @@ static void test_bad_input_is_refused_and_loses_nothing(void) {
       {"--regularizer l1 --parameter-paths 3", "--parameter-paths"}, {"--teacher-prior laplace", "--teacher-prior"},
       {"--sparsity 0", "--sparsity"}, {"--parameter-side exact", "--parameter-side"},
       {"--train-loss-paths -1", "--train-loss-paths"}, {"--response-paths -3", "--response-paths"},
+      /* schedules */
+      {"--eta-final 0.1", "--eta-final"}, {"--eta-schedule cosine --eta-final -1", "--eta-final"},
+      {"--eta-schedule sawtooth", "--eta-schedule"}, {"--warmup -1", "--warmup"}, {"--warmup 6", "--warmup"},
+      {"--eta-schedule file", "--eta-file"}, {"--eta-file schedule-short.txt", "--eta-file"},
+      {"--eta-schedule file --eta-file schedule-short.txt", "--eta-file"},
+      {"--eta-schedule file --eta-file schedule-bad.txt", "line 2"},
+      {"--eta-schedule file --eta-file absent-schedule.txt", "--eta-file"},
+      {"--kappa-schedule cosine", "--kappa-schedule"}, {"--kappa-schedule linear", "--kappa-final"},
+      {"--kappa-schedule linear --kappa-final 0", "--kappa-final"},
+      {"--noise bernoulli --kappa-schedule linear --kappa-final 30", "--noise"},
   };
   write_text("bad.ini", "[solve]\ngamma = lots\n");
+  write_text("schedule-short.txt", "0 1\n3 0.5\n");
+  write_text("schedule-bad.txt", "0 1\n3 oops\n6 2\n");
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     write_text("keep.csv", "precious\n");
     char arguments[512];

@@ -25,6 +25,9 @@ typedef struct {
   long n, d, batch;
   int k, kstar;
   double step_time;
+  /* This step's coefficients (set_step_coefficients): the kick etabar/kappabar, the ridge's step
+   * etabar * step_time, and a sample's mean weight kappabar * step_time. */
+  double kick, regularizer_step, mean_weight;
   double *X, *X_test;            /* [n][d] */
   double *teacher;               /* [d][kstar] */
   double *theta[COPIES];         /* [d][k]: the run, then its kicked copies */
@@ -68,16 +71,44 @@ static long dimension_of(const dmft_problem_t *problem, long n) {
   return d < 1.0 ? 1 : d > MAX_DIMENSION ? (long)MAX_DIMENSION : lround(d);
 }
 
+static int has_schedule(const dmft_problem_t *problem) {
+  return !dmft_schedule_is_constant(&problem->eta_schedule) || !dmft_schedule_is_constant(&problem->kappa_schedule);
+}
+
 /* round(kappa n^alpha) samples a step for SGD, clamped to 1..n; the whole set otherwise. */
-static long batch_of(const dmft_problem_t *problem, const dmft_simulation_options_t *options) {
+static long batch_for(double kappa, const dmft_simulation_options_t *options) {
   if (options->algorithm != DMFT_SIMULATE_SGD) return options->n;
-  const double batch = problem->kappa * pow((double)options->n, options->alpha);
+  const double batch = kappa * pow((double)options->n, options->alpha);
   return batch < 1.0 ? 1 : batch > (double)options->n ? options->n : lround(batch);
 }
 
+static long batch_of(const dmft_problem_t *problem, const dmft_simulation_options_t *options) {
+  return batch_for(problem->kappa, options);
+}
+
+/* Mini-batch SGD steps every batch / (kappa n), so that a sample is drawn at rate kappa; with a
+ * schedule the batch changes and the step stays n^(alpha - 1), as the scaling defines it. */
 static double step_time_of(const dmft_problem_t *problem, const dmft_simulation_options_t *options) {
-  return options->algorithm == DMFT_SIMULATE_SGD ? (double)batch_of(problem, options) / (problem->kappa * (double)options->n)
-                                                 : problem->dt;
+  if (options->algorithm != DMFT_SIMULATE_SGD) return problem->dt;
+  if (has_schedule(problem)) return pow((double)options->n, options->alpha - 1.0);
+  return (double)batch_of(problem, options) / (problem->kappa * (double)options->n);
+}
+
+/* The coefficients of step m, at time m step_time: the schedules' values there (the constants
+ * themselves without a schedule, so that such a run is the one it always was). */
+static void set_step_coefficients(simulation_t *s, const dmft_simulation_options_t *options, long m) {
+  const dmft_problem_t *p = s->problem;
+  if (!has_schedule(p)) {
+    s->kick = p->eta / p->kappa;
+    s->regularizer_step = p->eta * s->step_time;
+    s->mean_weight = p->kappa * s->step_time;
+    return;
+  }
+  const double t = (double)m * s->step_time, eta = dmft_problem_eta_at(p, t), kappa = dmft_problem_kappa_at(p, t);
+  s->kick = eta / kappa;
+  s->regularizer_step = eta * s->step_time;
+  s->mean_weight = kappa * s->step_time;
+  s->batch = batch_for(kappa, options);
 }
 
 static long output_rows(const dmft_problem_t *problem) {
@@ -172,7 +203,7 @@ static double mean_loss(const simulation_t *s, const double *X, const double *la
  * with r = ridge theta^2 / 2 + rho(theta). */
 static void regularize(const simulation_t *s, double *theta) {
   const dmft_problem_t *p = s->problem;
-  const double step = p->eta * s->step_time, decay = 1.0 - step * p->ridge;
+  const double step = s->regularizer_step, decay = 1.0 - step * p->ridge;
   if (p->model.regularizer->is_zero) {
     cblas_dscal((int)(s->d * s->k), decay, theta, 1);
     return;
@@ -184,7 +215,7 @@ static void regularize(const simulation_t *s, double *theta) {
 static void dense_update(simulation_t *s, double *theta) {
   const dmft_problem_t *p = s->problem;
   const int k = s->k;
-  const double h = p->eta / p->kappa;
+  const double h = s->kick;
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)s->n, k, (int)s->d, 1.0, s->X, (int)s->d, theta, k, 0.0,
               s->fields, k);
   for (long i = 0; i < s->n; i++) {
@@ -205,7 +236,7 @@ static void dense_update(simulation_t *s, double *theta) {
 static void batch_update(simulation_t *s, double *theta) {
   const dmft_problem_t *p = s->problem;
   const int k = s->k;
-  const double h = p->eta / p->kappa;
+  const double h = s->kick;
   double field[16], gradient[16];
   for (long b = 0; b < s->batch; b++) {
     const double *x = s->X + s->order[b] * s->d;
@@ -222,7 +253,6 @@ static void batch_update(simulation_t *s, double *theta) {
 
 /* Draws the step's randomness once, then moves every started copy with it. */
 static void step_all(simulation_t *s, dmft_rng_t *rng) {
-  const dmft_problem_t *p = s->problem;
   if (s->algorithm == DMFT_SIMULATE_SGD) {
     /* Partial Fisher–Yates: a uniform batch without replacement. */
     for (long b = 0; b < s->batch; b++) {
@@ -232,7 +262,7 @@ static void step_all(simulation_t *s, dmft_rng_t *rng) {
       s->order[j] = swap;
     }
   } else {
-    const double mean = p->kappa * s->step_time;
+    const double mean = s->mean_weight;
     for (long i = 0; i < s->n; i++) {
       if (s->algorithm == DMFT_SIMULATE_EXTENSIVE) s->weights[i] = dmft_rng_uniform(rng) < mean ? 1.0 : 0.0;
       else if (s->algorithm == DMFT_SIMULATE_SME) s->weights[i] = mean + sqrt(mean) * dmft_rng_normal(rng);
@@ -368,8 +398,10 @@ int dmft_simulation_check(const dmft_problem_t *problem, const dmft_simulation_o
              needed / 1073741824.0, limit / 1073741824.0);
     return DMFT_EINVAL;
   }
-  if (options->algorithm == DMFT_SIMULATE_EXTENSIVE && problem->kappa * problem->dt > 1.0) {
-    snprintf(message, size, "--simulate extensive needs kappa*dt <= 1 (got %g)", problem->kappa * problem->dt);
+  const double kappa = dmft_problem_largest_kappa(problem);
+  if (options->algorithm == DMFT_SIMULATE_EXTENSIVE && kappa * problem->dt > 1.0) {
+    snprintf(message, size, "--simulate extensive needs kappa*dt <= 1 (got %g%s)", kappa * problem->dt,
+             kappa != problem->kappa ? " at the largest kappa of the schedule" : "");
     return DMFT_EINVAL;
   }
   return DMFT_OK;
@@ -447,6 +479,7 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
       /* Mini-batch steps are finer than dt: a row is recorded at the step nearest its time. */
       const long target = lround(r->t[row] / s.step_time);
       for (; done_steps < target; done_steps++) {
+        set_step_coefficients(&s, options, done_steps);
         step_all(&s, &rng);
         for (int c = 1; c < copies_wanted(options); c++)
           if (!s.started[c] && done_steps == lround(r->t[out->response_rows[c - 1]] / s.step_time)) start_copy(&s, c);

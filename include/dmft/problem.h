@@ -11,6 +11,7 @@
 #include "dmft/model.h"
 #include "dmft/noise.h"
 #include "dmft/prior.h"
+#include "dmft/schedule.h"
 
 typedef struct dmft_problem {
   dmft_model_t model;
@@ -32,6 +33,9 @@ typedef struct dmft_problem {
   /* Dense engine (gauss, flow): the responses Rl average the pathwise tangents of about this
    * many paths, the first of each group (0: every path); the fields use every path. */
   long response_paths;
+  /* How etabar and kappabar change with time (dmft/schedule.h; zeroed: constant): the step-k
+   * coefficients are their values at t_k. */
+  dmft_schedule_t eta_schedule, kappa_schedule;
   double tmax;
   double dt;
   long paths;
@@ -62,6 +66,12 @@ long dmft_problem_group_share(long total, int groups, int group);
 long dmft_problem_train_loss_stride(const dmft_problem_t *problem);
 /* The paths of group `group` whose tangents give the dense engine's responses. */
 long dmft_problem_response_paths_of_group(const dmft_problem_t *problem, int group);
+/* etabar(t), kappabar(t) and the epochs: the integral of kappabar from 0 to t. */
+double dmft_problem_eta_at(const dmft_problem_t *problem, double t);
+double dmft_problem_kappa_at(const dmft_problem_t *problem, double t);
+double dmft_problem_epochs_at(const dmft_problem_t *problem, double t);
+/* The largest kappabar on the step grid (the noise modules' limits on kappa dt). */
+double dmft_problem_largest_kappa(const dmft_problem_t *problem);
 /* Bytes the solver will hold at once (kernels of the groups running together, their paths,
  * the outputs). */
 double dmft_problem_memory_bytes(const dmft_problem_t *problem);

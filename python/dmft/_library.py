@@ -57,6 +57,8 @@ def _declare(library):
         "dmft_command_interrupt": (None, [ctypes.c_void_p]),
         "dmft_command_message": (ctypes.c_char_p, [ctypes.c_void_p]),
         "dmft_command_result": (ctypes.c_void_p, [ctypes.c_void_p]),
+        "dmft_command_problem": (ctypes.c_void_p, [ctypes.c_void_p]),
+        "dmft_problem_epochs_at": (ctypes.c_double, [ctypes.c_void_p, ctypes.c_double]),
         "dmft_command_number": (ctypes.c_double, [ctypes.c_void_p, ctypes.c_char_p]),
         "dmft_command_text": (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_char_p]),
         "dmft_command_free": (None, [ctypes.POINTER(ctypes.c_void_p)]),

@@ -10,8 +10,9 @@ from ._library import library
 # components by name (dmft_command_text).
 _PARAMETER_NUMBERS = ("gamma", "eta", "kappa", "ridge", "theta0_var", "init_overlap", "teacher_var", "sparsity",
                       "label_noise", "flip_prob", "k", "kstar", "tmax", "dt", "paths", "seed", "quasi_random",
-                      "parameter_paths", "train_loss_paths", "response_paths")
-_PARAMETER_TEXTS = ("loss", "activation", "teacher", "regularizer", "noise", "teacher_prior", "init_prior")
+                      "parameter_paths", "train_loss_paths", "response_paths", "eta_final", "warmup", "kappa_final")
+_PARAMETER_TEXTS = ("loss", "activation", "teacher", "regularizer", "noise", "teacher_prior", "init_prior", "eta_schedule",
+                    "kappa_schedule")
 _INTEGER_PARAMETERS = ("k", "kstar", "paths", "seed", "quasi_random", "parameter_paths", "train_loss_paths",
                        "response_paths")
 ARRAYS = ("t", "M", "M_se", "Q", "Q_se", "train_loss", "train_loss_se", "test_loss", "test_loss_se", "test_metric",
@@ -85,7 +86,9 @@ def from_command(command):
         parameters[name] = command.text(name)
     for name in filter(None, (command.text("model_params") or "").split(",")):
         parameters[name] = command.number(name)
-    arrays["epoch"] = parameters["kappa"] * arrays["t"]  # as the writers compute it
+    # Epochs are the integral of the batch rate (kappa t without a schedule), as the writers have it.
+    problem = library.dmft_command_problem(command.handle)
+    arrays["epoch"] = np.array([library.dmft_problem_epochs_at(problem, t) for t in arrays["t"]])
     diverged_at = library.dmft_result_number(handle, b"diverged_at")
     divergence = library.dmft_result_text(handle, b"divergence")
     metric = library.dmft_result_text(handle, b"test_metric_name")
