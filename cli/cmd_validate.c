@@ -88,7 +88,9 @@ void cli_validation_title(const cli_options_t *options, const dmft_problem_t *pr
   static const char *const described[] = {"", "extensive-batch SGD (each sample in a batch with probability kappa dt)",
                                            "SME (Euler-Maruyama)", "full-batch gradient descent"};
   if (simulation.algorithm == DMFT_SIMULATE_SGD)
-    snprintf(title, size, "%s DMFT against mini-batch SGD (alpha %g)", problem->noise->name, options->alpha);
+    snprintf(title, size, "%s DMFT against mini-batch SGD (alpha %g%s%s)", problem->noise->name, options->alpha,
+             simulation.sampling == DMFT_SAMPLING_IID ? "" : ", batches by epochs: ",
+             simulation.sampling == DMFT_SAMPLING_IID ? "" : dmft_sampling_name(simulation.sampling));
   else
     snprintf(title, size, "%s DMFT against %s", problem->noise->name, described[simulation.algorithm]);
 }

@@ -70,7 +70,7 @@ static const option_spec_t specs[] = {
     {"kappa-file", KIND_TEXT, "FILE", "--kappa-schedule file: 'time value' lines, piecewise linear, covering [0, tmax]", SCHEDULED},
     {"tmax", KIND_NUMBER, "T", "final time > 0", ALL},
     {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax (converge: a ladder DT,DT/r,... with an integer ratio r)", ALL},
-    {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD)", ALL & ~CLI_ONLINE},
+    {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD) | reshuffle | shuffle-once", ALL & ~CLI_ONLINE},
     {"paths", KIND_INTEGER, "N", "number of sample paths (>= 1), split into up to 16 replica groups", SOLVING},
     {"seed", KIND_INTEGER, "S", "random seed, an integer from 0 to 2^63 - 1", ALL},
     {"threads", KIND_INTEGER, "N", "threads (0 = all cores); the output does not depend on it", SOLVING},
@@ -873,6 +873,7 @@ void cli_options_print_help(cli_command_t command, const char *summary) {
 dmft_simulation_options_t cli_simulation_options(const cli_options_t *options, long n) {
   const dmft_simulation_options_t simulation = {
       .algorithm = options->algorithm_given ? options->algorithm : dmft_algorithm_for_noise(options->problem.noise),
+      .sampling = dmft_sampling_for_noise(options->problem.noise),
       .n = n,
       .seeds = options->seeds,
       .alpha = options->alpha,

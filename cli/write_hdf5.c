@@ -199,6 +199,7 @@ static herr_t write_simulation(hid_t file, const dmft_simulation_t *simulation) 
   herr_t s = 0;
   s |= cli_hdf5_set_string(file, "kind", "finite-n simulation");
   s |= cli_hdf5_set_string(file, "algorithm", dmft_algorithm_name(simulation->algorithm));
+  s |= cli_hdf5_set_string(file, "sampling", dmft_sampling_name(simulation->sampling));
   const long integers[] = {simulation->n, simulation->d, simulation->batch};
   const char *names[] = {"n", "d", "batch"};
   for (size_t i = 0; i < 3; i++) s |= set_scalar(file, names[i], H5T_NATIVE_LONG, &integers[i]);

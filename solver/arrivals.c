@@ -48,8 +48,29 @@ static int list_add(arrival_list_t *list, long first, long step) {
  * step by step then has the law of the module's increment at rate_k (Poisson counts thin to
  * Poisson counts, a Bernoulli step to a Bernoulli step). A constant rate draws no thinning
  * uniform at all, so its arrivals are the ones it always had. */
+/* The step that holds epoch time `epochs`, with epochs_before[k] the epochs at the start of step k
+ * (k = 0..last_step + 1): the last k with epochs_before[k] <= epochs, or last_step + 1 beyond. */
+static long step_of_epochs(const double *epochs_before, long last_step, double epochs) {
+  if (!(epochs < epochs_before[last_step + 1])) return last_step + 1;
+  long low = 0, high = last_step; /* epochs_before[low] <= epochs < epochs_before[high + 1] */
+  while (low < high) {
+    const long middle = low + (high - low + 1) / 2;
+    if (epochs_before[middle] <= epochs) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
 static int draw(const dmft_problem_t *problem, const dmft__coefficients_t *coefficients, int group, long paths,
                 long last_step, const double *quasi_random, arrival_list_t *list) {
+  /* A sampling scheme by epochs draws in epoch time: step k holds epochs [E_k, E_k + kappa_k dt). */
+  double *epochs_before = NULL;
+  if (problem->noise->arrives_in_epochs) {
+    epochs_before = malloc(sizeof(double) * (size_t)(last_step + 2));
+    if (!epochs_before) return DMFT_ENOMEM;
+    epochs_before[0] = 0.0;
+    for (long k = 0; k <= last_step; k++) epochs_before[k + 1] = epochs_before[k] + coefficients->rate[k] * problem->dt;
+  }
   double rate = coefficients->rate[0];
   for (long k = 1; !coefficients->constant_rate && k <= last_step; k++) rate = rate > coefficients->rate[k] ? rate : coefficients->rate[k];
   const int field_dims = DMFT_QUASI_RANDOM_DIMS - DMFT_QUASI_RANDOM_ARRIVAL_DIMS;
@@ -64,12 +85,22 @@ static int draw(const dmft_problem_t *problem, const dmft__coefficients_t *coeff
     for (;;) {
       long step = 0;
       time = problem->noise->next_arrival(&rng, rate, problem->dt, time, &step);
+      if (epochs_before) {
+        step = step_of_epochs(epochs_before, last_step, time);
+        if (step > last_step) break;
+        if (list_add(list, first, step) != DMFT_OK) {
+          free(epochs_before);
+          return DMFT_ENOMEM;
+        }
+        continue;
+      }
       if (step > last_step) break;
       if (!coefficients->constant_rate && dmft_rng_uniform(&rng) * rate >= coefficients->rate[step]) continue;
       if (list_add(list, first, step) != DMFT_OK) return DMFT_ENOMEM;
     }
   }
   list->arrivals->first[paths] = list->used;
+  free(epochs_before);
   return DMFT_OK;
 }
 

@@ -104,6 +104,9 @@ long dmft_problem_train_loss_stride(const dmft_problem_t *problem) {
   /* Only the sparse engine draws fields for the train loss; the others have every field. */
   if (dmft__engine_for(problem, problem->force_dense_engine) != &dmft__engine_sparse) return 1;
   if (problem->train_loss_paths <= 0 || problem->train_loss_paths >= problem->paths) return 1;
+  /* The subset keeps every path that jumps at the step, which is fair only when whether a path
+   * jumps now says nothing about its past (independent increments): by epochs it does. */
+  if (problem->noise->arrives_in_epochs) return 1;
   return (problem->paths + problem->train_loss_paths - 1) / problem->train_loss_paths;
 }
 
@@ -261,6 +264,8 @@ static int check_solver(const dmft_problem_t *problem, char *message, size_t mes
   if (noise_problem)
     REJECT("--noise %s needs %s (got kappa*dt = %g%s)", problem->noise->name, noise_problem, kappa * problem->dt,
            kappa != problem->kappa ? " at the largest kappa of the schedule" : "");
+  if (problem->noise->arrives_in_epochs && problem->force_dense_engine)
+    REJECT("--noise %s runs on the sparse engine only (it has no step-by-step increments)", problem->noise->name);
   if (!dmft_model_gradient_is_continuous(model) && !problem->noise->is_point_process)
     REJECT("--activation %s has a gradient that jumps, which --noise %s does not support: use --noise poisson or "
            "bernoulli, or a smooth activation (tanh, erf)",

@@ -175,6 +175,9 @@ static void test_simulate_and_validate_refuse_bad_input(void) {
       {"simulate --n 400000", "--n"}, {"simulate --report r", "--report"}, {"solve --n 100", "--n"},
       {"validate --n 100,abc", "--n"}, {"validate --suite everything", "--suite"}, {"validate --tolerance -1", "--tolerance"},
       {"validate --report missing-parent/report", "--report"}, {"validate --simulate extensive --kappa 30", "--simulate"}, {"validate --out x", "--out"},
+      /* sampling by epochs: SGD's batches only, within one epoch a step */
+      {"simulate --noise reshuffle --simulate sme", "--simulate sme"}, {"validate --noise shuffle-once --simulate gd", "--simulate gd"},
+      {"validate --noise reshuffle --kappa 30", "--noise reshuffle"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char arguments[512];

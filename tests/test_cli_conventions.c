@@ -37,7 +37,7 @@ static void test_help_shows_defaults_and_an_example(void) {
   CU_ASSERT_EQUAL(run("solve --help"), 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "  --gamma G                sample ratio n/d > 0 [2]\n"));
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "--noise NAME"));
-  CU_ASSERT_PTR_NOT_NULL(strstr(output, "(GD) [poisson]\n"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(output, "| shuffle-once [poisson]\n"));
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "--paths N"));
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "replica groups [20000]\n"));
   CU_ASSERT_PTR_NOT_NULL(strstr(output, "--out PREFIX             write PREFIX.h5 and PREFIX.csv [dmft-run]\n"));

@@ -37,6 +37,9 @@ typedef struct {
   double *fields, *kicks;        /* [n][k] */
   double *weights;               /* [n] */
   long *order;                   /* [n] */
+  long *batch_members;           /* [n]: the samples of this step's batch */
+  dmft_sampling_t sampling;      /* sgd: how batches are drawn */
+  long position;                 /* reshuffle, shuffle-once: the next sample in order */
   double *history;               /* [rows][d][k]: theta at each output row, for C */
 } simulation_t;
 
@@ -52,6 +55,17 @@ int dmft_algorithm_find(const char *name, dmft_algorithm_t *algorithm) {
       return 0;
     }
   return -1;
+}
+
+const char *dmft_sampling_name(dmft_sampling_t sampling) {
+  static const char *const names[] = {"iid", "reshuffle", "shuffle-once"};
+  return names[sampling];
+}
+
+dmft_sampling_t dmft_sampling_for_noise(const dmft_noise_type_t *noise) {
+  if (strcmp(noise->name, "reshuffle") == 0) return DMFT_SAMPLING_RESHUFFLE;
+  if (strcmp(noise->name, "shuffle-once") == 0) return DMFT_SAMPLING_SHUFFLE_ONCE;
+  return DMFT_SAMPLING_IID;
 }
 
 dmft_algorithm_t dmft_algorithm_for_noise(const dmft_noise_type_t *noise) {
@@ -148,6 +162,7 @@ static void free_state(simulation_t *s) {
   free(s->kicks);
   free(s->weights);
   free(s->order);
+  free(s->batch_members);
   free(s->history);
 }
 
@@ -232,34 +247,55 @@ static void dense_update(simulation_t *s, double *theta) {
               theta, k);
 }
 
-/* One mini-batch step on one copy: the first `batch` entries of order form the batch. */
+/* One mini-batch step on one copy: batch_members form the batch. */
 static void batch_update(simulation_t *s, double *theta) {
   const dmft_problem_t *p = s->problem;
   const int k = s->k;
   const double h = s->kick;
   double field[16], gradient[16];
   for (long b = 0; b < s->batch; b++) {
-    const double *x = s->X + s->order[b] * s->d;
+    const double *x = s->X + s->batch_members[b] * s->d;
     for (int a = 0; a < k; a++) field[a] = cblas_ddot((int)s->d, x, 1, theta + a, k);
-    dmft_model_gradient(&p->model, field, s->labels[s->order[b]], gradient);
+    dmft_model_gradient(&p->model, field, s->labels[s->batch_members[b]], gradient);
     for (int a = 0; a < k; a++) s->kicks[b * k + a] = h * gradient[a];
   }
   regularize(s, theta);
   for (long b = 0; b < s->batch; b++) {
-    const double *x = s->X + s->order[b] * s->d;
+    const double *x = s->X + s->batch_members[b] * s->d;
     for (int a = 0; a < k; a++) cblas_daxpy((int)s->d, -s->kicks[b * k + a], x, 1, theta + a, k);
+  }
+}
+
+/* A uniform permutation of order (Fisher–Yates). */
+static void shuffle(long *order, long n, dmft_rng_t *rng) {
+  for (long i = n - 1; i > 0; i--) {
+    const long j = (long)(dmft_rng_uniform(rng) * (double)(i + 1));
+    const long swap = order[i];
+    order[i] = order[j];
+    order[j] = swap;
   }
 }
 
 /* Draws the step's randomness once, then moves every started copy with it. */
 static void step_all(simulation_t *s, dmft_rng_t *rng) {
-  if (s->algorithm == DMFT_SIMULATE_SGD) {
+  if (s->algorithm == DMFT_SIMULATE_SGD && s->sampling == DMFT_SAMPLING_IID) {
     /* Partial Fisher–Yates: a uniform batch without replacement. */
     for (long b = 0; b < s->batch; b++) {
       const long j = b + (long)(dmft_rng_uniform(rng) * (double)(s->n - b));
       const long swap = s->order[b];
       s->order[b] = s->order[j];
       s->order[j] = swap;
+      s->batch_members[b] = s->order[b];
+    }
+  } else if (s->algorithm == DMFT_SIMULATE_SGD) {
+    /* The next `batch` samples of the permutation; at its end, reshuffling draws a new one
+     * (shuffle-once goes round the same one), so a batch may straddle two epochs. */
+    for (long b = 0; b < s->batch; b++) {
+      if (s->position == s->n) {
+        if (s->sampling == DMFT_SAMPLING_RESHUFFLE) shuffle(s->order, s->n, rng);
+        s->position = 0;
+      }
+      s->batch_members[b] = s->order[s->position++];
     }
   } else {
     const double mean = s->mean_weight;
@@ -398,6 +434,11 @@ int dmft_simulation_check(const dmft_problem_t *problem, const dmft_simulation_o
              needed / 1073741824.0, limit / 1073741824.0);
     return DMFT_EINVAL;
   }
+  if (options->sampling != DMFT_SAMPLING_IID && options->algorithm != DMFT_SIMULATE_SGD) {
+    snprintf(message, size, "--simulate %s draws no batches by epochs: a sampling scheme (%s) needs --simulate sgd",
+             dmft_algorithm_name(options->algorithm), dmft_sampling_name(options->sampling));
+    return DMFT_EINVAL;
+  }
   const double kappa = dmft_problem_largest_kappa(problem);
   if (options->algorithm == DMFT_SIMULATE_EXTENSIVE && kappa * problem->dt > 1.0) {
     snprintf(message, size, "--simulate extensive needs kappa*dt <= 1 (got %g%s)", kappa * problem->dt,
@@ -424,8 +465,9 @@ static int allocate_state(simulation_t *s, long rows) {
   s->kicks = malloc(sizeof(double) * (size_t)(s->n * s->k));
   s->weights = malloc(sizeof(double) * (size_t)s->n);
   s->order = malloc(sizeof(long) * (size_t)s->n);
+  s->batch_members = malloc(sizeof(long) * (size_t)s->n);
   s->history = malloc(sizeof(double) * (size_t)rows * dk);
-  ok = ok && s->labels && s->labels_test && s->fields && s->kicks && s->weights && s->order && s->history;
+  ok = ok && s->labels && s->labels_test && s->fields && s->kicks && s->weights && s->order && s->batch_members && s->history;
   return ok ? DMFT_OK : DMFT_ENOMEM;
 }
 
@@ -439,11 +481,12 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
   out->result = dmft_result_alloc(problem);
   dmft_result_t *r = out->result;
   const int k = problem->model.k, kstar = problem->model.kstar;
-  simulation_t s = {.problem = problem, .algorithm = options->algorithm, .n = options->n,
+  simulation_t s = {.problem = problem, .algorithm = options->algorithm, .sampling = options->sampling, .n = options->n,
                     .d = dimension_of(problem, options->n), .k = k, .kstar = kstar};
   s.batch = batch_of(problem, options);
   s.step_time = step_time_of(problem, options);
   out->algorithm = options->algorithm;
+  out->sampling = options->sampling;
   out->n = s.n, out->d = s.d, out->batch = s.batch, out->step_time = s.step_time;
   const long rows = r ? r->rows : 0;
   const size_t kk = (size_t)(k * k), kks = (size_t)(k * kstar), rows_squared = (size_t)(rows * rows);
@@ -471,9 +514,14 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
   for (int seed = 0; status == DMFT_OK && seed < options->seeds; seed++) {
     draw_instance(&s, problem, seed);
     for (long i = 0; i < s.n; i++) s.order[i] = i;
+    s.position = s.n; /* reshuffle: the first step draws the first epoch's permutation */
     for (size_t i = 0; i < rows_squared * kk; i++) values.R[i] = NAN;
     dmft_rng_t rng;
     dmft_rng_seed(&rng, problem->seed, 1000 + (uint64_t)seed, 0, STREAM_STEPS);
+    if (s.sampling == DMFT_SAMPLING_SHUFFLE_ONCE) {
+      shuffle(s.order, s.n, &rng); /* the one permutation of the whole run */
+      s.position = 0;
+    }
     long done_steps = 0;
     for (long row = 0; row < rows; row++) {
       /* Mini-batch steps are finer than dt: a row is recorded at the step nearest its time. */

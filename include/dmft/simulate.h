@@ -2,7 +2,8 @@
  * problem description as the solver, to validate its n, d -> infinity answers.
  *
  *   sgd        mini-batch SGD: a batch of round(kappa n^alpha) samples drawn without replacement
- *              each step, kick eta/kappa per sample, time kappa_n / (kappa n) per step;
+ *              each step (or by epochs: dmft_sampling_t), kick eta/kappa per sample, time
+ *              kappa_n / (kappa n) per step;
  *   extensive  each sample in each step's batch with probability kappa dt (the bernoulli DMFT
  *              at the same dt describes it exactly as n grows);
  *   sme        every sample with weight kappa dt + sqrt(kappa dt) N(0,1) each step;
@@ -28,8 +29,14 @@ typedef enum { DMFT_SIMULATE_SGD, DMFT_SIMULATE_EXTENSIVE, DMFT_SIMULATE_SME, DM
 #define DMFT_RESPONSE_COLUMNS 2
 #define DMFT_RESPONSE_KICK 1e-3
 
+/* How mini-batch SGD draws its batches: independently each step (iid), or by epochs from a
+ * permutation drawn afresh each epoch (reshuffle) or once for the run (shuffle-once), cut into
+ * consecutive batches. */
+typedef enum { DMFT_SAMPLING_IID, DMFT_SAMPLING_RESHUFFLE, DMFT_SAMPLING_SHUFFLE_ONCE } dmft_sampling_t;
+
 typedef struct {
   dmft_algorithm_t algorithm;
+  dmft_sampling_t sampling; /* sgd only */
   long n;         /* samples; d = round(n / gamma) */
   int seeds;      /* independent data sets and runs */
   double alpha;   /* sgd: batch size round(kappa n^alpha) */
@@ -43,6 +50,7 @@ typedef struct {
   double *test_loss_gaussian_se;
   long response_rows[DMFT_RESPONSE_COLUMNS]; /* output rows s whose R(., s) was measured */
   dmft_algorithm_t algorithm;
+  dmft_sampling_t sampling;
   long n, d, batch;
   double step_time;             /* time per step of the simulated algorithm */
 } dmft_simulation_t;
@@ -51,6 +59,9 @@ const char *dmft_algorithm_name(dmft_algorithm_t algorithm);
 /* The algorithm a noise module's DMFT describes: poisson -> sgd, bernoulli -> extensive,
  * gauss -> sme, flow -> gd. */
 dmft_algorithm_t dmft_algorithm_for_noise(const dmft_noise_type_t *noise);
+const char *dmft_sampling_name(dmft_sampling_t sampling);
+/* The sampling a noise module describes: reshuffle, shuffle-once, else iid. */
+dmft_sampling_t dmft_sampling_for_noise(const dmft_noise_type_t *noise);
 /* 0 and *algorithm set, or -1 for an unknown name. */
 int dmft_algorithm_find(const char *name, dmft_algorithm_t *algorithm);
 

@@ -4,7 +4,8 @@
 #include "dmft/noise.h"
 
 static const dmft_noise_type_t *const registry[] = {
-    &dmft_noise_poisson, &dmft_noise_bernoulli, &dmft_noise_gauss, &dmft_noise_flow};
+    &dmft_noise_poisson, &dmft_noise_bernoulli, &dmft_noise_gauss, &dmft_noise_flow, &dmft_noise_reshuffle,
+    &dmft_noise_shuffle_once};
 
 size_t dmft_noise_count(void) { return sizeof registry / sizeof registry[0]; }
 
