@@ -132,7 +132,8 @@ double dmft_command_number(const dmft_command_t *command, const char *name) {
                  {"response_paths", (double)p->response_paths},
                  {"eta_final", p->eta_schedule.final},
                  {"warmup", p->eta_schedule.warmup},
-                 {"kappa_final", p->kappa_schedule.final}};
+                 {"kappa_final", p->kappa_schedule.final},
+                 {"momentum_time", p->momentum_time}};
   for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
     if (strcmp(name, numbers[i].name) == 0) return numbers[i].value;
   /* param_NAME: a parameter of the chosen components, named as in the HDF5 file. */

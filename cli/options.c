@@ -68,6 +68,7 @@ static const option_spec_t specs[] = {
     {"kappa-schedule", KIND_NAME, "NAME", "batch-rate schedule: constant | linear | file (from --kappa at 0 to --kappa-final at tmax)", SCHEDULED},
     {"kappa-final", KIND_NUMBER, "K", "the batch rate at tmax, > 0 (linear)", SCHEDULED},
     {"kappa-file", KIND_TEXT, "FILE", "--kappa-schedule file: 'time value' lines, piecewise linear, covering [0, tmax]", SCHEDULED},
+    {"momentum-time", KIND_NUMBER, "TAU", "heavy-ball momentum, moving-average form, beta = exp(-(step time)/TAU); 0: none", SCHEDULED},
     {"tmax", KIND_NUMBER, "T", "final time > 0", ALL},
     {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax (converge: a ladder DT,DT/r,... with an integer ratio r)", ALL},
     {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD) | reshuffle | shuffle-once", ALL & ~CLI_ONLINE},
@@ -307,7 +308,7 @@ static double *number_target(cli_options_t *options, const char *name) {
       {"max-mem", &options->max_mem_gib},     {"tolerance", &options->tolerance},
       {"dt0", &options->dt0},                 {"checkpoint-every", &options->checkpoint_every},
       {"eta-final", &p->eta_schedule.final},  {"warmup", &p->eta_schedule.warmup},
-      {"kappa-final", &p->kappa_schedule.final},
+      {"kappa-final", &p->kappa_schedule.final}, {"momentum-time", &p->momentum_time},
   };
   for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
     if (strcmp(targets[i].name, name) == 0) return targets[i].target;

@@ -66,6 +66,7 @@ void cli_report_provenance(FILE *out, const dmft_problem_t *p, int with_grid, in
   describe_schedule(out, &p->eta_schedule, p->eta, 1);
   fputs("; batch rate ", out);
   describe_schedule(out, &p->kappa_schedule, p->kappa, 0);
+  if (p->momentum_time > 0) fprintf(out, "; momentum with time %g", p->momentum_time);
   fputs(close, out);
   fprintf(out, "%ssampling: %ld paths in %d replica groups, seed %llu, quasi-random first draws %s; parameter side %s; "
                "train-loss paths %ld, response paths %ld, parameter paths %ld (0: all)%s",

@@ -137,6 +137,7 @@ int cli_hdf5_write_problem(int64_t file, const dmft_problem_t *p, const dmft_res
   s |= cli_hdf5_set_string(file, "parameter_side", dmft_problem_parameter_side_is_sampled(p) ? "sampled" : "exact");
   s |= write_schedule(file, "eta", &p->eta_schedule);
   s |= write_schedule(file, "kappa", &p->kappa_schedule);
+  s |= set_scalar(file, "momentum_time", H5T_NATIVE_DOUBLE, &p->momentum_time);
   s |= write_model_params(file, &p->model);
   int huber_found = 0;
   const double huber_delta = dmft_model_param(&p->model, "huber-delta", &huber_found);

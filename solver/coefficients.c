@@ -1,5 +1,6 @@
 #include "coefficients.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "dmft/status.h"
@@ -26,6 +27,8 @@ int dmft__coefficients_create(const dmft_problem_t *problem, dmft__coefficients_
     c->decay[k] = 1.0 - eta * problem->dt * problem->ridge;
   }
   c->constant_rate = dmft_schedule_is_constant(&problem->kappa_schedule);
+  c->beta = problem->momentum_time > 0 ? exp(-problem->dt / problem->momentum_time) : 0.0;
+  c->carry = 1.0 - c->beta;
   return DMFT_OK;
 }
 

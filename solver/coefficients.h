@@ -14,6 +14,9 @@ typedef struct {
   double *step_size; /* etabar_k dt: the gradient step of the parameter side */
   double *decay;     /* 1 - etabar_k dt ridge: the ridge's shrinkage over step k */
   int constant_rate; /* kappabar does not change: arrivals need no thinning */
+  /* Momentum: beta = exp(-dt / momentum_time) (0 without), and carry = 1 - beta, the part of a
+   * step's update that reaches theta at the next step: R(k+1, k) = carry I. */
+  double beta, carry;
 } dmft__coefficients_t;
 
 int dmft__coefficients_create(const dmft_problem_t *problem, dmft__coefficients_t *coefficients); /* DMFT_OK or ENOMEM */

@@ -266,7 +266,7 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
     double *kick_derivative = kick_derivatives + (size_t)k * kk;
     moved[k] = dz != 0.0;
     if (!moved[k]) continue;
-    dmft__sample_kick(&problem->model, replica->coefficients->kick[k], state->field, y, dz, point_process, kick, kick_derivative,
+    dmft__sample_kick(&problem->model, replica->coefficients->kick[k], replica->coefficients->carry, state->field, y, dz, point_process, kick, kick_derivative,
                       state->kick_work);
     const double *tangent_row = NULL;
     if (state->shared_tangents) {

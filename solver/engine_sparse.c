@@ -306,7 +306,7 @@ static void process_jump(dmft__replica_t *replica, sparse_state_t *state, sparse
 
   double *kick = layout.kicks + (size_t)a * (size_t)w;
   double *kick_derivative = layout.kick_derivatives + (size_t)a * kk;
-  dmft__sample_kick(&problem->model, replica->coefficients->kick[k], layout.field, path->y, (double)state->jump_counts[path->first_jump + a],
+  dmft__sample_kick(&problem->model, replica->coefficients->kick[k], replica->coefficients->carry, layout.field, path->y, (double)state->jump_counts[path->first_jump + a],
                     1, kick, kick_derivative, state->kick_work);
 
   /* Tangents: T(a,a) = I; T(a, 0..q) += -R(k, jump_q) D_q T(q, 0..q) for q < a, along the

@@ -9,7 +9,15 @@
  *   R(k+1,j) = a R(k,j) - gamma sum_{j<m<=k} Rl(k,m) R(m,j),     R(k+1,k) = I
  *   C(k+1,l) = a C(k,l) - gamma sum_{m<=k} Rl(k,m) C(m,l) - gamma Gam(k) M(l)^T
  *              + gamma sum_{m'<l} Cl(k,m') R(l,m')^T                 for l <= k+1,
- * the last term being E[du_k theta_l^T]. */
+ * the last term being E[du_k theta_l^T].
+ *
+ * With momentum (v_{k+1} = beta v_k + (1 - beta) F_k, theta_{k+1} = theta_k - v_{k+1}, v_0 = 0,
+ * F_k what plain SGD subtracts) the dynamics are second order,
+ *   theta_{k+1} = c theta_k - beta theta_{k-1} - g sum_m Rl(k,m) theta_m - g Gam(k) theta*
+ *                 + (1 - beta) du_k,      c = 1 + beta - (1 - beta)(1 - a),  g = (1 - beta) gamma,
+ * with theta_{-1} = theta_0, and the same recursions hold with c for a, g for gamma, a term
+ * -beta X(k-1, .) for each kernel X, the noise term times (1 - beta), and R(k+1, k) = (1 - beta) I.
+ * Without momentum every coefficient is the plain one, to the bit. */
 #ifndef DMFT_PARAMETER_SIDE_H
 #define DMFT_PARAMETER_SIDE_H
 
@@ -19,6 +27,7 @@ typedef struct {
   double gamma;
   double decay;       /* a = 1 - etabar dt ridge */
   double teacher_var; /* Sigma* = teacher_var I */
+  double beta;        /* momentum (0: none), see below */
 } dmft__parameter_side_t;
 
 /* C(0,0) and M(0) from theta_0 = m0 theta* + sqrt(v0) g (m0 only for k = k*, unit by unit). */

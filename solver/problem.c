@@ -195,6 +195,10 @@ int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size
       check_schedule(&problem->kappa_schedule, "kappa", problem->tmax, 1, message, message_size) != DMFT_OK)
     return DMFT_EINVAL;
   if (problem->kappa_schedule.warmup != 0) REJECT("--warmup applies to the learning rate only (--eta-schedule)");
+  if (!(problem->momentum_time >= 0) || !isfinite(problem->momentum_time))
+    REJECT("--momentum-time must be a number of time units >= 0 (0: no momentum; got %g)", problem->momentum_time);
+  if (problem->momentum_time > 0 && dmft_problem_parameter_side_is_sampled(problem))
+    REJECT("--momentum-time needs the exact parameter side: ridge alone, no --regularizer and no --parameter-side sampled");
   if (problem->kappa_schedule.kind == DMFT_SCHEDULE_COSINE) REJECT("--kappa-schedule must be one of constant | linear | file (got cosine)");
   if (problem->tmax / problem->dt > DMFT_MAX_STEPS)
     REJECT("--dt must give at most %d steps up to --tmax (got %.3g steps)", DMFT_MAX_STEPS, ceil(problem->tmax / problem->dt));
@@ -303,6 +307,10 @@ uint64_t dmft_problem_signature(const dmft_problem_t *p) {
     used += snprintf(text + used, sizeof text - (size_t)used, "|schedule%d:%d,%.17g,%.17g,%d", i, (int)sc->kind, sc->final,
                      sc->warmup, sc->points);
     /* The file's points, folded into the hash below one by one (they may not fit the text). */
+  }
+  if (p->momentum_time != 0) {
+    used = (int)strlen(text);
+    snprintf(text + used, sizeof text - (size_t)used, "|momentum:%.17g", p->momentum_time);
   }
   uint64_t hash = 14695981039346656037ULL;
   for (int i = 0; i < 2; i++)

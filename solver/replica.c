@@ -102,6 +102,7 @@ int dmft__march_create(const dmft__replica_t *replica, const dmft__engine_t *eng
   m->side = (dmft__parameter_side_t){
       .gamma = problem->gamma,
       .teacher_var = problem->teacher_var,
+      .beta = replica->coefficients->beta,
   };
   if (status == DMFT_OK && dmft_problem_parameter_side_is_sampled(problem))
     status = dmft__parameter_paths_create(&m->replica, &m->parameter_paths);

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-void dmft__sample_kick(const dmft_model_t *model, double h, const double *xi, double y, double dz,
+void dmft__sample_kick(const dmft_model_t *model, double h, double carry, const double *xi, double y, double dz,
                        int is_jump_count, double *dG, double *D, double *work) {
   const int k = model->k;
   const size_t kk = (size_t)(k * k);
@@ -31,13 +31,14 @@ void dmft__sample_kick(const dmft_model_t *model, double h, const double *xi, do
       for (int b = 0; b < k; b++) {
         double sum = 0.0;
         for (int c = 0; c < k; c++) sum += hessian[a * k + c] * product[c * k + b];
-        propagator[a * k + b] = product[a * k + b] - h * sum;
+        propagator[a * k + b] = product[a * k + b] - carry * h * sum;
       }
     for (int a = 0; a < k; a++) {
       dG[a] += h * gradient[a];
-      field[a] -= h * gradient[a];
+      field[a] -= carry * h * gradient[a];
     }
   }
+  /* sum_j h H_j P_j = (I - P_J) / carry, P_j = d field_j / d xi. */
   for (int a = 0; a < k; a++)
-    for (int b = 0; b < k; b++) D[a * k + b] = (a == b ? 1.0 : 0.0) - propagator[a * k + b];
+    for (int b = 0; b < k; b++) D[a * k + b] = ((a == b ? 1.0 : 0.0) - propagator[a * k + b]) / carry;
 }

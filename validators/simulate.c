@@ -32,6 +32,9 @@ typedef struct {
   double *teacher;               /* [d][kstar] */
   double *theta[COPIES];         /* [d][k]: the run, then its kicked copies */
   double *directions[COPIES];    /* [d][k]: the kicks' Rademacher directions */
+  double *velocity[COPIES];      /* [d][k]: momentum's moving average of the updates */
+  double *before;                /* [d][k]: theta before a step's plain update */
+  double beta;                   /* momentum: exp(-step_time / momentum_time), 0 without */
   int started[COPIES];
   double *labels, *labels_test;  /* [n] */
   double *fields, *kicks;        /* [n][k] */
@@ -155,7 +158,9 @@ static void free_state(simulation_t *s) {
   for (int c = 0; c < COPIES; c++) {
     free(s->theta[c]);
     free(s->directions[c]);
+    free(s->velocity[c]);
   }
+  free(s->before);
   free(s->labels);
   free(s->labels_test);
   free(s->fields);
@@ -266,6 +271,16 @@ static void batch_update(simulation_t *s, double *theta) {
   }
 }
 
+/* Momentum in moving-average form: with u = before - theta the plain step's update,
+ * v <- beta v + (1 - beta) u and theta <- before - v. */
+static void apply_momentum(simulation_t *s, int c) {
+  double *theta = s->theta[c], *v = s->velocity[c];
+  for (long i = 0; i < s->d * s->k; i++) {
+    v[i] = s->beta * v[i] + (1.0 - s->beta) * (s->before[i] - theta[i]);
+    theta[i] = s->before[i] - v[i];
+  }
+}
+
 /* A uniform permutation of order (Fisher–Yates). */
 static void shuffle(long *order, long n, dmft_rng_t *rng) {
   for (long i = n - 1; i > 0; i--) {
@@ -307,14 +322,18 @@ static void step_all(simulation_t *s, dmft_rng_t *rng) {
   }
   for (int c = 0; c < COPIES; c++) {
     if (!s->started[c]) continue;
+    const size_t dk = (size_t)(s->d * s->k);
+    if (s->beta != 0) memcpy(s->before, s->theta[c], sizeof(double) * dk);
     if (s->algorithm == DMFT_SIMULATE_SGD) batch_update(s, s->theta[c]);
     else dense_update(s, s->theta[c]);
+    if (s->beta != 0) apply_momentum(s, c);
   }
 }
 
 /* Kicked copy c starts as theta + eps v, right after the step that ends the response time. */
 static void start_copy(simulation_t *s, int c) {
   for (long i = 0; i < s->d * s->k; i++) s->theta[c][i] = s->theta[0][i] + DMFT_RESPONSE_KICK * s->directions[c][i];
+  memcpy(s->velocity[c], s->velocity[0], sizeof(double) * (size_t)(s->d * s->k)); /* the run's momentum too */
   s->started[c] = 1;
 }
 
@@ -457,6 +476,8 @@ static int allocate_state(simulation_t *s, long rows) {
   for (int c = 0; c < COPIES; c++) {
     s->theta[c] = malloc(sizeof(double) * dk);
     s->directions[c] = malloc(sizeof(double) * dk);
+    s->velocity[c] = calloc(dk, sizeof(double));
+    ok = ok && s->velocity[c];
     ok = ok && s->theta[c] && s->directions[c];
   }
   s->labels = malloc(sizeof(double) * (size_t)s->n);
@@ -466,6 +487,8 @@ static int allocate_state(simulation_t *s, long rows) {
   s->weights = malloc(sizeof(double) * (size_t)s->n);
   s->order = malloc(sizeof(long) * (size_t)s->n);
   s->batch_members = malloc(sizeof(long) * (size_t)s->n);
+  s->before = malloc(sizeof(double) * dk);
+  ok = ok && s->before;
   s->history = malloc(sizeof(double) * (size_t)rows * dk);
   ok = ok && s->labels && s->labels_test && s->fields && s->kicks && s->weights && s->order && s->batch_members && s->history;
   return ok ? DMFT_OK : DMFT_ENOMEM;
@@ -485,6 +508,7 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
                     .d = dimension_of(problem, options->n), .k = k, .kstar = kstar};
   s.batch = batch_of(problem, options);
   s.step_time = step_time_of(problem, options);
+  s.beta = problem->momentum_time > 0 ? exp(-s.step_time / problem->momentum_time) : 0.0;
   out->algorithm = options->algorithm;
   out->sampling = options->sampling;
   out->n = s.n, out->d = s.d, out->batch = s.batch, out->step_time = s.step_time;
@@ -515,6 +539,7 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
     draw_instance(&s, problem, seed);
     for (long i = 0; i < s.n; i++) s.order[i] = i;
     s.position = s.n; /* reshuffle: the first step draws the first epoch's permutation */
+    for (int c = 0; c < COPIES; c++) memset(s.velocity[c], 0, sizeof(double) * (size_t)(s.d * s.k)); /* v_0 = 0 */
     for (size_t i = 0; i < rows_squared * kk; i++) values.R[i] = NAN;
     dmft_rng_t rng;
     dmft_rng_seed(&rng, problem->seed, 1000 + (uint64_t)seed, 0, STREAM_STEPS);

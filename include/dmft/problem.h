@@ -36,6 +36,9 @@ typedef struct dmft_problem {
   /* How etabar and kappabar change with time (dmft/schedule.h; zeroed: constant): the step-k
    * coefficients are their values at t_k. */
   dmft_schedule_t eta_schedule, kappa_schedule;
+  /* Heavy-ball momentum in moving-average form, v <- beta v + (1 - beta) u, theta <- theta - v,
+   * with beta = exp(-(step time) / momentum_time) (0: none; equations.md §5). */
+  double momentum_time;
   double tmax;
   double dt;
   long paths;

@@ -10,7 +10,8 @@ from ._library import library
 # components by name (dmft_command_text).
 _PARAMETER_NUMBERS = ("gamma", "eta", "kappa", "ridge", "theta0_var", "init_overlap", "teacher_var", "sparsity",
                       "label_noise", "flip_prob", "k", "kstar", "tmax", "dt", "paths", "seed", "quasi_random",
-                      "parameter_paths", "train_loss_paths", "response_paths", "eta_final", "warmup", "kappa_final")
+                      "parameter_paths", "train_loss_paths", "response_paths", "eta_final", "warmup", "kappa_final",
+                      "momentum_time")
 _PARAMETER_TEXTS = ("loss", "activation", "teacher", "regularizer", "noise", "teacher_prior", "init_prior", "eta_schedule",
                     "kappa_schedule")
 _INTEGER_PARAMETERS = ("k", "kstar", "paths", "seed", "quasi_random", "parameter_paths", "train_loss_paths",
