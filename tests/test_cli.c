@@ -57,6 +57,9 @@ static void test_bad_input_is_refused_and_loses_nothing(void) {
       {"--kappa-schedule cosine", "--kappa-schedule"}, {"--kappa-schedule linear", "--kappa-final"},
       {"--kappa-schedule linear --kappa-final 0", "--kappa-final"},
       {"--noise bernoulli --kappa-schedule linear --kappa-final 30", "--noise"},
+      /* momentum */
+      {"--momentum-time -1", "--momentum-time"}, {"--momentum-time inf", "--momentum-time"},
+      {"--momentum-time 0.3 --regularizer l1", "--momentum-time"},
   };
   write_text("bad.ini", "[solve]\ngamma = lots\n");
   write_text("schedule-short.txt", "0 1\n3 0.5\n");

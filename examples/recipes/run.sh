@@ -26,6 +26,7 @@ squares="--loss squared --activation linear --teacher linear --eta 0.8"
 declare -a cases=(
   "reshuffle|random reshuffling|--noise reshuffle"
   "shuffle-once|shuffle once|--noise shuffle-once"
+  "reshuffle-growing-batch|reshuffling with a batch growing x2.5|--noise reshuffle --kappa-schedule linear --kappa-final 2.5"
   "eta-cosine|cosine learning rate after a warmup|--eta-schedule cosine --warmup 0.5 --eta-final 0.1"
   "eta-linear|linear learning-rate decay|--eta-schedule linear --eta-final 0.2"
   "eta-file|learning rate from a file|--eta-schedule file --eta-file $out/eta-schedule.txt"
@@ -42,7 +43,7 @@ for entry in "${cases[@]}"; do
     for algorithm in sgd extensive; do
       noise_options=""
       if [ "$algorithm" = extensive ]; then
-        case $name in reshuffle|shuffle-once) continue ;; esac  # batches by epochs are mini-batch SGD's
+        case $name in reshuffle*|shuffle-once*) continue ;; esac  # batches by epochs are mini-batch SGD's
         noise_options="--noise bernoulli"
       fi
       case_name="$name-$model-$algorithm"
