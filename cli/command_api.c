@@ -41,22 +41,16 @@ static void forget_last_run(cli_session_t *session) {
 
 /* "param_NAME,..." for every parameter of the chosen components, as the HDF5 file names them. */
 static void list_model_params(const dmft_model_t *model, char *text, size_t size) {
-  const struct {
-    const dmft_model_param_t *specs;
-    int count;
-  } groups[] = {{model->activation->params, model->activation->param_count},
-                {model->loss->params, model->loss->param_count},
-                {model->teacher->params, model->teacher->param_count},
-                {model->regularizer->params, model->regularizer->param_count}};
   size_t used = 0;
   text[0] = '\0';
-  for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
-    for (int i = 0; i < groups[g].count && used + 1 < size; i++) {
-      const size_t start = used;
-      used += (size_t)snprintf(text + used, size - used, "%sparam_%s", used ? "," : "", groups[g].specs[i].name);
-      for (size_t c = start; c < used && c < size; c++)
-        if (text[c] == '-') text[c] = '_';
-    }
+  const char *name;
+  double value;
+  for (int i = 0; dmft_model_param_at(model, i, &name, &value) && used + 1 < size; i++) {
+    const size_t start = used;
+    used += (size_t)snprintf(text + used, size - used, "%sparam_%s", used ? "," : "", name);
+    for (size_t c = start; c < used && c < size; c++)
+      if (text[c] == '-') text[c] = '_';
+  }
 }
 
 int dmft_command_run(dmft_command_t *command, int argc, const char *const *argv) {

@@ -192,11 +192,7 @@ static void write_html(const char *directory, const cli_report_t *report) {
                 "dashed lines.</p>\n");
   snprintf(path, sizeof path, "%s/deviation-time.svg", directory);
   cli_report_inline_svg(html, path);
-  fprintf(html, "<h2>The solver's two-time kernels</h2>\n<p>C(t, s) and R(t, s) of the parameters and Cl(t, s), "
-                "Rl(t, s) of the samples (per time step), entry 0,0, against the times t (vertical) and s "
-                "(horizontal) in epochs.</p>\n");
-  snprintf(path, sizeof path, "%s/kernels.svg", directory);
-  cli_report_inline_svg(html, path);
+  cli_report_kernels_section(html, directory);
   cli_report_provenance(html, p, 1, 1);
   fprintf(html, "<p>Data: solver.csv, simulation-n*.csv (same columns as dmft solve), deviation.dat, deviation-n*.csv, "
                 "kernels.dat; plots.gp redraws every figure (run gnuplot plots.gp in this folder).</p></body></html>\n");

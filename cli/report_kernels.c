@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "report.h"
+
 #define MAX_CELLS 120
 
 int cli_report_write_kernels(const char *directory, const dmft_problem_t *problem, const dmft_result_t *r) {
@@ -54,4 +56,13 @@ void cli_report_plot_kernels(FILE *gp, const dmft_result_t *r, const char *title
   }
   fprintf(gp, "set autoscale\n");
   fprintf(gp, "unset multiplot\nset size noratio\nset key\n");
+}
+
+void cli_report_kernels_section(FILE *html, const char *directory) {
+  fprintf(html, "<h2>Two-time kernels</h2>\n<p>C(t, s) and R(t, s) of the parameters, Cl(t, s) and Rl(t, s) of the "
+                "samples (per time step; their colours are scaled to the values off the diagonal), entry 0,0, against "
+                "t (vertical) and s (horizontal) in epochs.</p>\n");
+  char path[4200];
+  snprintf(path, sizeof path, "%s/kernels.svg", directory);
+  cli_report_inline_svg(html, path);
 }

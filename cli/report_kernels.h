@@ -13,4 +13,8 @@ int cli_report_write_kernels(const char *directory, const dmft_problem_t *proble
 /* The gnuplot commands drawing kernels.svg from kernels.dat, gnuplot running in DIR. */
 void cli_report_plot_kernels(FILE *gp, const dmft_result_t *result, const char *title);
 
+/* The report page's section on the kernels: a heading, what the maps show, and kernels.svg
+ * of `directory` inlined. */
+void cli_report_kernels_section(FILE *html, const char *directory);
+
 #endif

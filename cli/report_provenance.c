@@ -20,20 +20,11 @@ static void escaped(FILE *out, const char *text, int html) {
 
 /* Every parameter of the chosen components, "name=value, ...". */
 static void component_parameters(FILE *out, const dmft_model_t *model) {
-  const struct {
-    const char *component;
-    const dmft_model_param_t *specs;
-    int count;
-  } groups[] = {{model->activation->name, model->activation->params, model->activation->param_count},
-                {model->loss->name, model->loss->params, model->loss->param_count},
-                {model->teacher->name, model->teacher->params, model->teacher->param_count},
-                {model->regularizer->name, model->regularizer->params, model->regularizer->param_count}};
-  int written = 0;
-  for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
-    for (int i = 0; i < groups[g].count; i++)
-      fprintf(out, "%s%s=%g", written++ ? ", " : "", groups[g].specs[i].name,
-              dmft_model_param(model, groups[g].specs[i].name, NULL));
-  if (!written) fputs("none", out);
+  const char *name;
+  double value;
+  int i = 0;
+  for (; dmft_model_param_at(model, i, &name, &value); i++) fprintf(out, "%s%s=%g", i ? ", " : "", name, value);
+  if (i == 0) fputs("none", out);
 }
 
 static void describe_schedule(FILE *out, const dmft_schedule_t *s, double base, int is_eta) {

@@ -115,11 +115,7 @@ int cli_solve_report_write(const char *directory, const char *published, const c
   fprintf(html, "<h2>Learning curves</h2>\n");
   snprintf(path, sizeof path, "%s/summary.svg", directory);
   cli_report_inline_svg(html, path);
-  fprintf(html, "<h2>Two-time kernels</h2>\n<p>C(t, s) and R(t, s) of the parameters, Cl(t, s) and Rl(t, s) of the "
-                "samples (per time step; their colours are scaled to the values off the diagonal), entry 0,0, against "
-                "t (vertical) and s (horizontal) in epochs.</p>\n");
-  snprintf(path, sizeof path, "%s/kernels.svg", directory);
-  cli_report_inline_svg(html, path);
+  cli_report_kernels_section(html, directory);
   cli_report_provenance(html, problem, 1, 1);
   cli_report_provenance(md, problem, 1, 0);
   fprintf(html, "<p>Data: solve.csv (the solve's CSV), kernels.dat; plots.gp redraws the figures from inside this "

@@ -85,23 +85,16 @@ int cli_hdf5_set_string(int64_t object, const char *name, const char *value) {
 
 /* Every parameter of the chosen components, as param_NAME (dashes become underscores). */
 static herr_t write_model_params(hid_t file, const dmft_model_t *model) {
-  const struct {
-    const dmft_model_param_t *specs;
-    int count;
-  } groups[] = {{model->activation->params, model->activation->param_count},
-                {model->loss->params, model->loss->param_count},
-                {model->teacher->params, model->teacher->param_count},
-                {model->regularizer->params, model->regularizer->param_count}};
   herr_t s = 0;
-  for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
-    for (int i = 0; i < groups[g].count; i++) {
-      char name[80];
-      snprintf(name, sizeof name, "param_%s", groups[g].specs[i].name);
-      for (char *c = name; *c; c++)
-        if (*c == '-') *c = '_';
-      const double value = dmft_model_param(model, groups[g].specs[i].name, NULL);
-      s |= set_scalar(file, name, H5T_NATIVE_DOUBLE, &value);
-    }
+  const char *parameter;
+  double value;
+  for (int i = 0; dmft_model_param_at(model, i, &parameter, &value); i++) {
+    char name[80];
+    snprintf(name, sizeof name, "param_%s", parameter);
+    for (char *c = name; *c; c++)
+      if (*c == '-') *c = '_';
+    s |= set_scalar(file, name, H5T_NATIVE_DOUBLE, &value);
+  }
   return s;
 }
 

@@ -175,3 +175,16 @@ double dmft_model_param(const dmft_model_t *model, const char *name, int *found)
   if (found) *found = 0;
   return 0.0;
 }
+
+int dmft_model_param_at(const dmft_model_t *model, int index, const char **name, double *value) {
+  for (int g = 0; g < PARAM_GROUPS; g++) {
+    const param_group_t group = param_group(model, g);
+    if (index < group.count) {
+      *name = group.specs[index].name;
+      *value = param_values_read(model, g)[index];
+      return 1;
+    }
+    index -= group.count;
+  }
+  return 0;
+}

@@ -44,13 +44,6 @@ static void test_a_kick_is_spread_over_time(void) {
   dmft_result_free(&without);
 }
 
-static double largest_deviation(const dmft_result_t *solved, const dmft_result_t *simulated) {
-  double largest = 0.0;
-  for (long row = 1; row < simulated->rows_done; row++)
-    for (int o = 0; o < 3; o++) largest = fmax(largest, fabs(dmft_compare_deviation(solved, simulated, row, o)));
-  return largest;
-}
-
 /* Each finite-n algorithm with momentum (time 0.25, and 0.5 for least squares) against its solve: extensive-batch SGD on the
  * Huber/tanh model (bernoulli) and gradient descent on least squares (flow, the exact engine);
  * within 4.5 combined standard errors (about the Bonferroni bound here), and the solve without
@@ -83,7 +76,8 @@ static void test_solver_against_the_algorithm_with_momentum(void) {
     dmft_problem_t without = p;
     without.momentum_time = 0.0;
     CU_ASSERT_EQUAL_FATAL(dmft_solve(&without, NULL, NULL, &plain), DMFT_OK);
-    const double with = largest_deviation(solved, simulation->result), off = largest_deviation(plain, simulation->result);
+    const double with = dmft_test_largest_deviation(solved, simulation->result);
+    const double off = dmft_test_largest_deviation(plain, simulation->result);
     fprintf(stderr, "  %s: largest deviation %.2f s.e. with momentum, %.2f without\n", p.noise->name, with, off);
     CU_ASSERT(with < 4.5);
     CU_ASSERT(off > 5.0); /* fails the same tolerance: 7.3 and 5.8 measured */

@@ -86,14 +86,6 @@ static void test_one_arrival_an_epoch(void) {
     }
 }
 
-/* The largest deviation of M, Q and the train loss between a solve and a simulation. */
-static double largest_deviation(const dmft_result_t *solved, const dmft_result_t *simulated) {
-  double largest = 0.0;
-  for (long row = 1; row < simulated->rows_done; row++)
-    for (int o = 0; o < 3; o++) largest = fmax(largest, fabs(dmft_compare_deviation(solved, simulated, row, o)));
-  return largest;
-}
-
 /* Mini-batch SGD at alpha = 0.5 with reshuffled batches, n = 4000, 6 seeds, on the Huber/tanh
  * model, against the reshuffle solve: within 4.5 combined standard errors (about the Bonferroni
  * bound over these comparisons); against the poisson solve (i.i.d. batches) it is far outside.
@@ -122,7 +114,8 @@ static void test_solver_against_sgd_by_epochs(void) {
     dmft_problem_t poisson = p;
     poisson.noise = dmft_noise_find("poisson");
     CU_ASSERT_EQUAL_FATAL(dmft_solve(&poisson, NULL, NULL, &iid), DMFT_OK);
-    const double with = largest_deviation(solved, simulation->result), without = largest_deviation(iid, simulation->result);
+    const double with = dmft_test_largest_deviation(solved, simulation->result);
+    const double without = dmft_test_largest_deviation(iid, simulation->result);
     fprintf(stderr, "  %s: largest deviation %.2f s.e. from its own solve, %.2f from the poisson solve\n", schemes[scheme], with,
             without);
     CU_ASSERT(with < 4.5);

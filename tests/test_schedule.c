@@ -90,16 +90,6 @@ static void test_coefficients(void) {
   dmft__coefficients_free(&c);
 }
 
-/* The largest deviation, in combined standard errors, of M, Q and the train loss between a
- * solve and a simulation (rows after the first; the simulated rows sit on the solver's grid). */
-static double largest_deviation(const dmft_result_t *solved, const dmft_result_t *simulated) {
-  double largest = 0.0;
-  for (long row = 1; row < simulated->rows_done; row++)
-    for (int o = 0; o < 3; o++)
-      largest = fmax(largest, fabs(dmft_compare_deviation(solved, simulated, row, o == 2 ? 2 : o)));
-  return largest;
-}
-
 /* Extensive-batch SGD (each sample in each batch with probability kappa_k dt) with a cosine
  * learning rate after a warmup and a growing batch rate, against the bernoulli solve with the
  * same schedules, which is its exact large-n limit: within 4.5 combined standard errors (about
@@ -125,12 +115,12 @@ static void test_solver_against_the_algorithm_with_a_schedule(void) {
   const dmft_simulation_options_t options = {.algorithm = DMFT_SIMULATE_EXTENSIVE, .n = 2000, .seeds = 6, .skip_responses = 1};
   dmft_simulation_t *simulation = NULL;
   CU_ASSERT_EQUAL_FATAL(dmft_simulate(&p, &options, NULL, NULL, &simulation, message, sizeof message), DMFT_OK);
-  const double with = largest_deviation(solved, simulation->result);
+  const double with = dmft_test_largest_deviation(solved, simulation->result);
   dmft_problem_t constant = p;
   constant.eta_schedule = (dmft_schedule_t){0};
   constant.kappa_schedule = (dmft_schedule_t){0};
   CU_ASSERT_EQUAL_FATAL(dmft_solve(&constant, NULL, NULL, &unscheduled), DMFT_OK);
-  const double without = largest_deviation(unscheduled, simulation->result);
+  const double without = dmft_test_largest_deviation(unscheduled, simulation->result);
   fprintf(stderr, "  schedule: largest deviation %.2f s.e. with the schedule, %.2f without\n", with, without);
   CU_ASSERT(with < 4.5);
   CU_ASSERT(without > 6.0); /* fails the same tolerance by a margin: 8.3 measured */

@@ -1,5 +1,7 @@
 #include "test_support.h"
 
+#include "dmft/compare.h"
+
 #include <stdio.h>
 
 int dmft_test_run(const char *suite_name, CU_TestInfo *tests) {
@@ -102,4 +104,13 @@ void dmft_test_compare_with_simulation(const char *what, const dmft_problem_t *p
   printf("\n    %s: largest deviation %.2f combined standard errors over %ld rows ", what, largest, solved->rows_done - 1);
   dmft_result_free(&solved);
   dmft_simulation_free(&simulation);
+}
+
+double dmft_test_largest_deviation(const dmft_result_t *solved, const dmft_result_t *simulated) {
+  const int km = solved->k * solved->kstar, kq = solved->k * solved->k;
+  const int observables[3] = {0, km, km + kq}; /* M_00, Q_00, the train loss */
+  double largest = 0.0;
+  for (long row = 1; row < simulated->rows_done; row++)
+    for (int o = 0; o < 3; o++) largest = fmax(largest, fabs(dmft_compare_deviation(solved, simulated, row, observables[o])));
+  return largest;
 }

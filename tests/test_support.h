@@ -25,6 +25,10 @@ void dmft_test_assert_results_agree(const char *what, const dmft_result_t *a, co
 
 /* A small problem shared by many tests: squared loss, linear student and teacher, poisson. */
 void dmft_test_linear_problem(dmft_problem_t *problem);
+/* The largest deviation of M, Q and the train loss (entry 0,0 of each) between a solve and a
+ * simulation, in dmft_compare's combined standard errors, over the simulated rows after the
+ * first. */
+double dmft_test_largest_deviation(const dmft_result_t *solved, const dmft_result_t *simulated);
 
 #endif
 

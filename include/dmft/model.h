@@ -118,6 +118,9 @@ void dmft_model_reset_params(dmft_model_t *model);
 int dmft_model_set_param(dmft_model_t *model, const char *name, double value, char *message, size_t size);
 /* The value of parameter `name` of a chosen component; 0 with *found = 0 if none declares it. */
 double dmft_model_param(const dmft_model_t *model, const char *name, int *found);
+/* The parameters of the chosen components one by one (activation, loss, teacher, regularizer,
+ * each in the order it declares them): 1 with the index-th's name and value, 0 past the last. */
+int dmft_model_param_at(const dmft_model_t *model, int index, const char **name, double *value);
 
 /* Whether every function of the chosen components is finite, at the model's own parameters,
  * over +-8 standard deviations of the fields (student fields of standard deviation field_sd,
