@@ -14,6 +14,7 @@ struct dmft_command {
   cli_session_t session;
   char command_line[8192];
   char model_params[1024];
+  char seed_text[24];
 };
 
 /* The commands keep process-wide state (the provenance line, the loaded plugins, the staged
@@ -77,7 +78,10 @@ int dmft_command_run(dmft_command_t *command, int argc, const char *const *argv)
   const int status = cli_dispatch(argc, arguments + 1);
   cli_session_leave();
   command->model_params[0] = '\0';
-  if (session->has_problem) list_model_params(&session->problem.model, command->model_params, sizeof command->model_params);
+  if (session->has_problem) {
+    list_model_params(&session->problem.model, command->model_params, sizeof command->model_params);
+    snprintf(command->seed_text, sizeof command->seed_text, "%llu", (unsigned long long)session->problem.seed);
+  }
   /* What the command printed reaches the caller's terminal before the caller prints again. */
   fflush(stdout);
   pthread_mutex_unlock(&one_command_at_a_time);
@@ -143,7 +147,6 @@ double dmft_command_number(const dmft_command_t *command, const char *name) {
   return NAN;
 }
 
-
 const char *dmft_command_text(const dmft_command_t *command, const char *name) {
   const cli_session_t *session = &command->session;
   if (strcmp(name, "table") == 0) return session->table_csv;
@@ -155,6 +158,7 @@ const char *dmft_command_text(const dmft_command_t *command, const char *name) {
   if (strcmp(name, "teacher") == 0) return p->model.teacher->name;
   if (strcmp(name, "regularizer") == 0) return p->model.regularizer->name;
   if (strcmp(name, "noise") == 0) return p->noise->name;
+  if (strcmp(name, "seed") == 0) return command->seed_text; /* all 64 bits, which a double does not hold */
   if (strcmp(name, "parameter_side") == 0) return dmft_problem_parameter_side_is_sampled(p) ? "sampled" : "exact";
   if (strcmp(name, "model_params") == 0) return command->model_params;
   if (strcmp(name, "eta_schedule") == 0) return dmft_schedule_name(p->eta_schedule.kind);

@@ -30,13 +30,14 @@ const char *dmft_command_message(const dmft_command_t *command);
 const dmft_result_t *dmft_command_result(const dmft_command_t *command);
 /* The problem that result is of: NULL without a result. */
 const dmft_problem_t *dmft_command_problem(const dmft_command_t *command);
-/* Numbers and texts the last run left: "tolerance" and "finite_size_slope" (validate), a
- * problem's numbers by option name ("gamma", "eta", "kappa", "ridge", "tmax", "dt", "paths",
- * "seed", "eta_final", "warmup", "kappa_final", ...) and the chosen components' parameters ("param_huber_delta", named as in the HDF5
- * file), NaN for none; texts "table" (validate: CSV, one row per size), "command_line" (what the
- * run recorded as its provenance), "loss", "activation", "teacher", "regularizer", "noise",
- * "teacher_prior", "init_prior", "eta_schedule", "kappa_schedule", "parameter_side", "model_params" (the param_ names, commas
- * between), NULL for none. */
+/* Numbers and texts the last run left. Numbers: "tolerance" and "finite_size_slope"
+ * (validate); a problem's numbers by option name ("gamma", "eta", "kappa", "ridge", "tmax", "dt",
+ * "paths", "seed", "eta_final", "warmup", "kappa_final", "momentum_time", ...); the chosen
+ * components' parameters ("param_huber_delta", named as in the HDF5 file); NaN for none.
+ * Texts: "table" (validate: CSV, one row per size), "command_line" (what the run recorded as
+ * its provenance), "loss", "activation", "teacher", "regularizer", "noise", "seed" (all 64
+ * bits, in decimal), "teacher_prior", "init_prior", "eta_schedule", "kappa_schedule",
+ * "parameter_side", "model_params" (the param_ names, commas between); NULL for none. */
 double dmft_command_number(const dmft_command_t *command, const char *name);
 const char *dmft_command_text(const dmft_command_t *command, const char *name);
 void dmft_command_free(dmft_command_t **command);

@@ -85,6 +85,7 @@ def from_command(command):
         parameters[name] = int(value) if name in _INTEGER_PARAMETERS else value
     for name in _PARAMETER_TEXTS + ("parameter_side",):
         parameters[name] = command.text(name)
+    parameters["seed"] = int(command.text("seed"))  # exact: a double would round a seed above 2^53
     for name in filter(None, (command.text("model_params") or "").split(",")):
         parameters[name] = command.number(name)
     # Epochs are the integral of the batch rate (kappa t without a schedule), as the writers have it.

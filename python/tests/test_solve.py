@@ -60,6 +60,11 @@ def test_floats_reach_the_solver_exactly():
     assert result.parameters["eta"] == eta
 
 
+def test_a_large_seed_is_kept_exactly():
+    seed = 2**63 - 25
+    assert dmft.solve(quiet=True, paths=320, tmax=0.2, seed=seed).parameters["seed"] == seed
+
+
 def test_commands_can_follow_one_another():
     first = dmft.solve(quiet=True, paths=320, tmax=0.3)
     second = dmft.solve(quiet=True, paths=320, tmax=0.3, noise="flow")
