@@ -137,7 +137,9 @@ double dmft_simulation_bytes(const dmft_problem_t *problem, const dmft_simulatio
   const double n = (double)options->n, d = (double)dimension_of(problem, options->n);
   const int k = problem->model.k, kstar = problem->model.kstar;
   const double rows = (double)output_rows(problem);
-  return 8.0 * (2.0 * n * d + d * (kstar + 2.0 * COPIES * k) + n * (4.0 + 2.0 * k) + rows * d * k +
+  /* theta, directions and velocity of every copy and the step's theta before; labels, fields,
+   * kicks, weights, order, batch members; the history and the two-time sums. */
+  return 8.0 * (2.0 * n * d + d * (kstar + (3.0 * COPIES + 1.0) * k) + n * (5.0 + 2.0 * k) + rows * d * k +
                 rows * rows * k * k * 4.0);
 }
 
