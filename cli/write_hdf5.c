@@ -198,8 +198,10 @@ static herr_t write_simulation(hid_t file, const dmft_simulation_t *simulation) 
   const char *names[] = {"n", "d", "batch"};
   for (size_t i = 0; i < 3; i++) s |= set_scalar(file, names[i], H5T_NATIVE_LONG, &integers[i]);
   s |= set_scalar(file, "step_time", H5T_NATIVE_DOUBLE, &simulation->step_time);
-  s |= cli_hdf5_set_string(file, "time_grid", "the rows are the solver's output times; the simulation steps every step_time (a batch "
-                                     "of `batch` samples for SGD, dt otherwise) and is read at the step nearest each row");
+  s |= cli_hdf5_set_string(file, "time_grid",
+                            "the rows are the solver's output times; the simulation steps every step_time (a batch of `batch` "
+                            "samples for SGD, round(kappabar(t) n^alpha) when a batch-rate schedule makes it change; dt "
+                            "otherwise) and is read at the step nearest each row");
   s |= cli_hdf5_set_string(file, "R_columns", "R(t, s) is measured by kicked copies of the run at two times s only (the rows at a "
                                      "quarter and at half of the horizon); every other column is NaN");
   const hsize_t rows[1] = {(hsize_t)simulation->result->rows_done};
