@@ -29,16 +29,20 @@ int dmft_schedule_find(const char *name, dmft_schedule_kind_t *kind) {
 
 int dmft_schedule_is_constant(const dmft_schedule_t *s) { return s->kind == DMFT_SCHEDULE_CONSTANT && s->warmup == 0; }
 
-/* The file's piecewise-linear interpolant at t (constant beyond its ends). */
+/* The file's piecewise-linear interpolant at t (constant beyond its ends). The simulator asks at
+ * every one of its steps: the interval is found by bisection. */
 static double interpolate(const dmft_schedule_t *s, double t) {
   if (s->points < 1) return NAN;
   if (t <= s->times[0]) return s->values[0];
-  for (int i = 1; i < s->points; i++)
-    if (t <= s->times[i]) {
-      const double w = (t - s->times[i - 1]) / (s->times[i] - s->times[i - 1]);
-      return s->values[i - 1] + w * (s->values[i] - s->values[i - 1]);
-    }
-  return s->values[s->points - 1];
+  if (t >= s->times[s->points - 1]) return s->values[s->points - 1];
+  int low = 0, high = s->points - 1; /* times[low] < t <= times[high] */
+  while (high - low > 1) {
+    const int middle = low + (high - low) / 2;
+    if (s->times[middle] < t) low = middle;
+    else high = middle;
+  }
+  const double w = (t - s->times[low]) / (s->times[high] - s->times[low]);
+  return s->values[low] + w * (s->values[high] - s->values[low]);
 }
 
 double dmft_schedule_at(const dmft_schedule_t *s, double base, double t, double tmax) {
