@@ -293,10 +293,21 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
   return DMFT_OK;
 }
 
+/* The paths' streams point into this process's quasi-random points again. */
+static int dense_adopt_loaded_state(const dmft__replica_t *replica, void *opaque) {
+  dense_state_t *state = opaque;
+  for (long p = 0; p < replica->paths; p++) {
+    const double *uniforms = state->quasi_random ? state->quasi_random + p * DMFT_QUASI_RANDOM_DIMS : NULL;
+    if (!dmft_rng_adopt_prefix(&state->rngs[p], uniforms, uniforms ? DMFT_QUASI_RANDOM_DIMS : 0)) return 0;
+  }
+  return 1;
+}
+
 const dmft__engine_t dmft__engine_dense = {
     .name = "dense",
     .bytes = dense_bytes,
     .regions = dense_regions,
+    .adopt_loaded_state = dense_adopt_loaded_state,
     .create = dense_create,
     .step = dense_step,
     .destroy = dense_destroy,

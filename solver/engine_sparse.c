@@ -65,6 +65,7 @@ typedef struct {
   double *quasi_random; /* the paths' Sobol prefixes, or NULL */
   long max_variables;
   size_t arena_size; /* doubles */
+  long *created_first_jump; /* [paths + 1]: the jump lists create drew, path by path */
   int integrate_by_parts;
   /* scratch, sized for the largest path */
   double *covariance, *back_solved, *kick_work, *block;
@@ -117,13 +118,14 @@ static double sparse_bytes(const dmft_problem_t *problem, long paths) {
   const double mean = dmft_problem_epochs_at(problem, (double)dmft_problem_steps(problem) * problem->dt);
   const long typical = (long)ceil(mean + 5.0 * sqrt(mean) + 1.0);
   return 8.0 * (double)paths *
-         ((double)arena_doubles(k, kstar, typical) + 12.0 + (double)typical + (problem->quasi_random ? DMFT_QUASI_RANDOM_DIMS : 0));
+         ((double)arena_doubles(k, kstar, typical) + 13.0 + (double)typical + (problem->quasi_random ? DMFT_QUASI_RANDOM_DIMS : 0));
 }
 
 static void sparse_destroy(void **opaque) {
   sparse_state_t *state = *opaque;
   if (!state) return;
   free(state->paths);
+  free(state->created_first_jump);
   free(state->step_first);
   free(state->step_paths);
   free(state->jump_steps);
@@ -154,6 +156,30 @@ static void sparse_regions(const dmft__replica_t *replica, void *opaque, dmft__r
   visit(user, state->arena, sizeof(double) * state->arena_size);
   visit(user, state->loss_sum, sizeof(double) * ((size_t)replica->steps + 1));
   visit(user, state->loss_count, sizeof(long) * ((size_t)replica->steps + 1));
+}
+
+/* The paths' streams point into this process's quasi-random points again; every path's place in
+ * the jump lists and the arena is what create made, and its cursor is within its jumps. */
+static int sparse_adopt_loaded_state(const dmft__replica_t *replica, void *opaque) {
+  sparse_state_t *state = opaque;
+  const int k = replica->kernels.k, kstar = replica->kernels.kstar;
+  const int prefix = DMFT_QUASI_RANDOM_DIMS - DMFT_QUASI_RANDOM_ARRIVAL_DIMS;
+  size_t offset = 0;
+  for (long p = 0; p < replica->paths; p++) {
+    sparse_path_t *path = &state->paths[p];
+    const double *uniforms = state->quasi_random ? state->quasi_random + p * DMFT_QUASI_RANDOM_DIMS : NULL;
+    if (!dmft_rng_adopt_prefix(&path->dynamics, uniforms, uniforms ? prefix : 0) ||
+        !dmft_rng_adopt_prefix(&path->report, NULL, 0))
+      return 0;
+    const long first = state->created_first_jump[p], jumps = state->created_first_jump[p + 1] - first;
+    if (path->first_jump != first || path->n_jumps != jumps || path->arena_offset != offset || path->cursor < 0 ||
+        path->cursor > jumps)
+      return 0;
+    offset += arena_doubles(k, kstar, jumps);
+  }
+  for (long step = 0; step <= replica->steps; step++)
+    if (state->loss_count[step] < 0) return 0;
+  return offset == state->arena_size;
 }
 
 /* The paths that jump at each step, in increasing path order (a counting sort of the jumps). */
@@ -218,7 +244,7 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
     state->paths[p].first_jump = arrivals.first[p];
     state->paths[p].n_jumps = arrivals.first[p + 1] - arrivals.first[p];
   }
-  free(arrivals.first);
+  state->created_first_jump = arrivals.first; /* kept: a loaded checkpoint is checked against it */
   if (index_by_step(state, replica->paths, replica->steps) != DMFT_OK) {
     free(wstar);
     return DMFT_ENOMEM;
@@ -450,6 +476,7 @@ const dmft__engine_t dmft__engine_sparse = {
     .name = "sparse",
     .bytes = sparse_bytes,
     .regions = sparse_regions,
+    .adopt_loaded_state = sparse_adopt_loaded_state,
     .create = sparse_create,
     .step = sparse_step,
     .finish = sparse_finish,

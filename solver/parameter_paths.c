@@ -61,6 +61,12 @@ void dmft__parameter_paths_regions(dmft__parameter_paths_t *p, void (*visit)(voi
   visit(user, p->rngs, sizeof(dmft_rng_t) * paths);
 }
 
+int dmft__parameter_paths_adopt_loaded_state(dmft__parameter_paths_t *p) {
+  for (long i = 0; i < p->paths; i++)
+    if (!dmft_rng_adopt_prefix(&p->rngs[i], NULL, 0)) return 0;
+  return 1;
+}
+
 /* C(k, l) for l <= k, M(k) from the paths' values at step k. */
 static void average_row(dmft__parameter_paths_t *p, dmft__kernels_t *kernels, long k) {
   const int w = p->k, ws = p->kstar;

@@ -30,6 +30,8 @@ void dmft__parameter_paths_destroy(dmft__parameter_paths_t **paths);
 /* What advancing changes, for checkpoints (see dmft__region_fn in replica.h). */
 void dmft__parameter_paths_regions(dmft__parameter_paths_t *paths, void (*visit)(void *user, void *data, size_t bytes),
                                    void *user);
+/* After its regions were read from a checkpoint: its streams have no prefix (1), else 0. */
+int dmft__parameter_paths_adopt_loaded_state(dmft__parameter_paths_t *paths);
 double dmft__parameter_paths_bytes(const dmft_problem_t *problem, long paths);
 
 #endif

@@ -178,6 +178,15 @@ void dmft__march_regions(dmft__march_t *m, dmft__region_fn visit, void *user) {
   if (m->parameter_paths) dmft__parameter_paths_regions(m->parameter_paths, visit, user);
 }
 
+int dmft__march_adopt_loaded_state(dmft__march_t *m) {
+  const long steps = m->replica.steps;
+  const int counters = m->next_step >= 0 && m->next_step <= steps + 1 && m->last_step >= -1 && m->last_step <= steps &&
+                       m->last_step == m->next_step - 1 && m->diverged_step >= -1 && m->diverged_step <= steps;
+  const int engine = !m->engine->adopt_loaded_state || m->engine->adopt_loaded_state(&m->replica, m->engine_state);
+  const int parameter_paths = !m->parameter_paths || dmft__parameter_paths_adopt_loaded_state(m->parameter_paths);
+  return counters && engine && parameter_paths;
+}
+
 long dmft__march_next_step(const dmft__march_t *m) { return m->next_step; }
 long dmft__march_diverged_step(const dmft__march_t *m) { return m->diverged_step; }
 dmft__replica_t *dmft__march_replica(dmft__march_t *m) { return &m->replica; }

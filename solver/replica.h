@@ -46,6 +46,11 @@ typedef struct dmft__engine {
   void (*destroy)(void **state);
   /* Every region of `state` a step changes, in a fixed order. */
   void (*regions)(const dmft__replica_t *replica, void *state, dmft__region_fn visit, void *user);
+  /* Optional: after the regions were read from a checkpoint, points the random streams' prefixes
+   * into this process's memory again and checks that the indices among the regions are the ones
+   * create made (a checkpoint's checksum guards against accidents, not against a file made to
+   * crash the reader). 1, or 0 for a state this solve could not have made. */
+  int (*adopt_loaded_state)(const dmft__replica_t *replica, void *state);
 } dmft__engine_t;
 
 extern const dmft__engine_t dmft__engine_sparse;
@@ -80,6 +85,10 @@ int dmft__march_create(const dmft__replica_t *replica, const dmft__engine_t *eng
  * stopped before, or an error. */
 int dmft__march_advance(dmft__march_t *march, long until, dmft__progress_t *progress, volatile int *stop);
 void dmft__march_regions(dmft__march_t *march, dmft__region_fn visit, void *user);
+/* After its regions were read from a checkpoint: makes the engine's state this process's again
+ * (the engines' adopt_loaded_state) and checks the march's counters; 1, or 0 when the file was
+ * not made by this solve. */
+int dmft__march_adopt_loaded_state(dmft__march_t *march);
 long dmft__march_next_step(const dmft__march_t *march);
 long dmft__march_diverged_step(const dmft__march_t *march);
 /* The group (its kernels, work counters) the march fills. */

@@ -35,6 +35,16 @@ void dmft_rng_set_prefix(dmft_rng_t *rng, const double *uniforms, int count) {
   rng->has_spare_normal = 0;
 }
 
+int dmft_rng_adopt_prefix(dmft_rng_t *rng, const double *uniforms, int count) {
+  if (rng->prefix_left < 0 || rng->prefix_left > count || (count > 0 && !uniforms)) {
+    rng->prefix = NULL;
+    rng->prefix_left = 0;
+    return 0;
+  }
+  rng->prefix = rng->prefix_left > 0 ? uniforms + (count - rng->prefix_left) : NULL;
+  return 1;
+}
+
 uint64_t dmft_rng_next(dmft_rng_t *rng) {
   uint64_t *s = rng->state;
   const uint64_t result = rotl(s[1] * 5, 7) * 9;

@@ -244,6 +244,21 @@ static int save_checkpoint(const solve_t *s, const char *path) {
   return status != DMFT_OK ? status : end;
 }
 
+/* The counters and indices a checkpoint carries, in range: a finished group's rows and status, a
+ * marching group's counters and engine indices (dmft__march_adopt_loaded_state). */
+static int adopt_loaded_state(const solve_t *s) {
+  for (int g = 0; g < s->n_groups; g++) {
+    const group_run_t *run = &s->runs[g];
+    const group_output_t *out = &s->outputs[g];
+    if (run->state == DMFT__GROUP_MARCHING && !dmft__march_adopt_loaded_state(run->march)) return 0;
+    if (run->state == DMFT__GROUP_FINISHED &&
+        (out->rows_done < 0 || out->rows_done > s->r->rows || out->status > DMFT_OK || out->status < DMFT_EINTERRUPTED ||
+         run->diverged_step < -1 || run->diverged_step > s->r->steps))
+      return 0;
+  }
+  return 1;
+}
+
 static int load_checkpoint(solve_t *s, const char *path, char *message, size_t size) {
   dmft__checkpoint_file_t *file = NULL;
   int status = dmft__checkpoint_open(path, dmft_problem_signature(s->problem), s->n_groups, &file, message, size);
@@ -260,6 +275,11 @@ static int load_checkpoint(solve_t *s, const char *path, char *message, size_t s
     if (kind >= 0) run->state = kind;
   }
   const int closed = dmft__checkpoint_close(&file, message, size);
+  if (status == DMFT_OK && closed == DMFT_OK && !adopt_loaded_state(s)) {
+    snprintf(message, size, "--resume %s: its state is not one this solve could have made (indices out of range); refused",
+             path);
+    return DMFT_EINVAL;
+  }
   return status != DMFT_OK ? status : closed;
 }
 

@@ -27,6 +27,11 @@ void dmft_rng_seed(dmft_rng_t *rng, uint64_t seed, uint64_t group, uint64_t path
 /* Makes the next `count` draws (uniform or normal, one coordinate each) come from `uniforms`,
  * which must stay alive while they are used; later draws come from the generator. */
 void dmft_rng_set_prefix(dmft_rng_t *rng, const double *uniforms, int count);
+/* A stream read back from a checkpoint holds the prefix pointer of the process that wrote it:
+ * this points it again into `uniforms` (the same `count` the stream was given, 0 for none), where
+ * its remaining draws are. 1, or 0 when the stream's count of prefix draws left cannot be (a file
+ * not made by this solve). */
+int dmft_rng_adopt_prefix(dmft_rng_t *rng, const double *uniforms, int count);
 uint64_t dmft_rng_next(dmft_rng_t *rng);
 double dmft_rng_uniform(dmft_rng_t *rng);     /* in (0, 1), never 0 or 1 */
 double dmft_rng_normal(dmft_rng_t *rng);      /* standard normal */
