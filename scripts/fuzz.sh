@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDMFT_FUZZ=ON \
   -DDMFT_BUILD_TESTS=OFF > /dev/null
-cmake --build build-fuzz -j "$(nproc)" --target fuzz_options fuzz_plugin_descriptor > /dev/null
-for target in options plugin_descriptor; do
+cmake --build build-fuzz -j "$(nproc)" --target fuzz_options fuzz_plugin_descriptor fuzz_checkpoint > /dev/null
+for target in options plugin_descriptor checkpoint; do
   mkdir -p "build-fuzz/corpus/$target"
   echo "== fuzzing $target for ${seconds} s"
   status=0

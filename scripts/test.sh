@@ -2,7 +2,8 @@
 # The test command: installs dependencies, builds, and runs the whole suite twice, once as
 # built for users and once under AddressSanitizer and UndefinedBehaviorSanitizer (the Python
 # package's pytest tests among them, ctest's python_package); then fuzzes
-# the option parser and the plugin descriptor checks for a bounded time (scripts/fuzz.sh).
+# the option parser, the plugin descriptor checks and the checkpoint reader for a bounded time
+# (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -14,4 +15,4 @@ echo "== test suite (AddressSanitizer + UndefinedBehaviorSanitizer)"
 (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --output-on-failure -j 2)
 echo "== bounded fuzzing (libFuzzer)"
-bash scripts/fuzz.sh 60
+bash scripts/fuzz.sh 45

@@ -36,7 +36,10 @@ void dmft_rng_set_prefix(dmft_rng_t *rng, const double *uniforms, int count) {
 }
 
 int dmft_rng_adopt_prefix(dmft_rng_t *rng, const double *uniforms, int count) {
-  if (rng->prefix_left < 0 || rng->prefix_left > count || (count > 0 && !uniforms)) {
+  /* The all-zero state is the one xoshiro256 never reaches and never leaves: its uniforms would
+   * all be the same, and the polar method would wait forever for a point inside the disc. */
+  const int stuck = (rng->state[0] | rng->state[1] | rng->state[2] | rng->state[3]) == 0;
+  if (stuck || rng->prefix_left < 0 || rng->prefix_left > count || (count > 0 && !uniforms)) {
     rng->prefix = NULL;
     rng->prefix_left = 0;
     return 0;

@@ -29,8 +29,8 @@ void dmft_rng_seed(dmft_rng_t *rng, uint64_t seed, uint64_t group, uint64_t path
 void dmft_rng_set_prefix(dmft_rng_t *rng, const double *uniforms, int count);
 /* A stream read back from a checkpoint holds the prefix pointer of the process that wrote it:
  * this points it again into `uniforms` (the same `count` the stream was given, 0 for none), where
- * its remaining draws are. 1, or 0 when the stream's count of prefix draws left cannot be (a file
- * not made by this solve). */
+ * its remaining draws are. 1, or 0 when the stream cannot be one this solve made: a count of
+ * prefix draws left out of range, or the all-zero generator state (a file not made by dmft). */
 int dmft_rng_adopt_prefix(dmft_rng_t *rng, const double *uniforms, int count);
 uint64_t dmft_rng_next(dmft_rng_t *rng);
 double dmft_rng_uniform(dmft_rng_t *rng);     /* in (0, 1), never 0 or 1 */
