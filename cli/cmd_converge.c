@@ -12,6 +12,7 @@
 #include "dmft/compare.h"
 #include "options.h"
 #include "progress.h"
+#include "dmft/ranks.h"
 #include "report.h"
 #include "writers.h"
 
@@ -163,16 +164,18 @@ int cli_converge(int argc, char **argv) {
     const dmft_problem_t p = level_problem(&options, &ladder, l);
     if (dmft_problem_check(&p, message, sizeof message) != DMFT_OK) status = 2;
   }
-  cli_output_t output;
-  if (status == 0 && !cli_output_prepare(&output, "--out", options.out_prefix, cli_converge_table_suffixes, CLI_CONVERGE_TABLES,
-                                         message, sizeof message))
+  /* Under mpirun every level's paths are spread over the ranks; rank 0 writes and prints. */
+  const int writes = dmft_ranks_rank() == 0;
+  if (!writes) options.quiet = 1;
+  cli_output_t output = {0};
+  if (status == 0 && writes &&
+      !cli_output_prepare(&output, "--out", options.out_prefix, cli_converge_table_suffixes, CLI_CONVERGE_TABLES, message,
+                          sizeof message))
     status = 2;
-  if (status == 0 && options.report_dir && cli_report_prepare("--report", options.report_dir, message, sizeof message) != 0)
+  if (status == 0 && writes && options.report_dir && cli_report_prepare("--report", options.report_dir, message, sizeof message) != 0)
     status = 2;
-  if (status != 0) {
-    cli_fail("dmft converge: %s", message);
-    return 2;
-  }
+  if (status != 0) cli_fail("dmft converge: %s", message);
+  if (cli_ranks_agree(status) != 0) return 2;
   for (int l = 0; status == 0 && l < ladder.levels; l++) {
     const dmft_problem_t p = level_problem(&options, &ladder, l);
     char label[64];
@@ -215,13 +218,13 @@ int cli_converge(int argc, char **argv) {
       }
     }
   free(group_values);
-  if (!ladder.extrapolated || cli_converge_write_tables(&output, &options.problem, &ladder) != DMFT_OK) {
+  if (!ladder.extrapolated || (writes && cli_converge_write_tables(&output, &options.problem, &ladder) != DMFT_OK)) {
     cli_fail("dmft converge: could not write %s.csv and the tables next to it; any earlier tables are kept",
             options.out_prefix);
     free_ladder(&ladder);
     return 2;
   }
-  if (options.report_dir && write_report(options.report_dir, options.out_prefix, &options.problem, &ladder, message, sizeof message) != 0) {
+  if (writes && options.report_dir && write_report(options.report_dir, options.out_prefix, &options.problem, &ladder, message, sizeof message) != 0) {
     cli_fail("dmft converge: %s (the tables are written)", message);
     free_ladder(&ladder);
     return 2;

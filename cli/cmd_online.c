@@ -4,6 +4,7 @@
 
 #include "command_session.h"
 #include "commands.h"
+#include "dmft/ranks.h"
 #include "dmft/online.h"
 #include "options.h"
 #include "progress.h"
@@ -27,6 +28,10 @@ int cli_online(int argc, char **argv) {
     return 0;
   }
   cli_output_t output;
+  if (parsed == 0 && dmft_ranks_size() > 1) {
+    cli_fail("dmft online: the online equations are a few ODEs, solved on one process: run it without mpirun");
+    return 2;
+  }
   if (parsed != 0 || dmft_problem_check_inputs(&options.problem, message, sizeof message) != DMFT_OK ||
       !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) {
     cli_fail("dmft online: %s", message);

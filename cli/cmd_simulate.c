@@ -5,6 +5,7 @@
 
 #include "command_session.h"
 #include "commands.h"
+#include "dmft/ranks.h"
 #include "options.h"
 #include "progress.h"
 #include "writers.h"
@@ -28,14 +29,18 @@ int cli_simulate(int argc, char **argv) {
   dmft_simulation_t *simulation = NULL;
   cli_output_t output = {0};
   cli_session_t *session = cli_session();
-  if (parsed != 0 || dmft_problem_check_inputs(&options.problem, message, sizeof message) != DMFT_OK ||
-      dmft_simulation_check(&options.problem, &simulation_options, message, sizeof message) != DMFT_OK ||
-      (session->write_files && !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message))) {
-    cli_fail("dmft simulate: %s", message);
+  const int refused = parsed != 0 || dmft_problem_check_inputs(&options.problem, message, sizeof message) != DMFT_OK ||
+                      dmft_simulation_check(&options.problem, &simulation_options, message, sizeof message) != DMFT_OK ||
+                      (session->write_files && !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message));
+  if (refused) cli_fail("dmft simulate: %s", message);
+  if (cli_ranks_agree(refused ? 2 : 0) != 0) { /* under mpirun the seeds are spread: all run, or none */
+    if (!refused) cli_output_abandon(&output);
     return 2;
   }
+  /* Under mpirun rank 0 writes and prints. */
+  const int quiet = options.quiet || dmft_ranks_rank() > 0;
   cli_progress_t progress;
-  cli_progress_start(&progress, "dmft simulate", options.quiet);
+  cli_progress_start(&progress, "dmft simulate", quiet);
   const int status = dmft_simulate(&options.problem, &simulation_options, cli_progress_update, &progress, &simulation,
                                    message, sizeof message);
   cli_progress_finish(&progress);
@@ -53,7 +58,7 @@ int cli_simulate(int argc, char **argv) {
   if (!written)
     cli_fail("dmft simulate: could not write %s and %s (disk full or directory no longer writable); any earlier pair is kept",
              output.final[0], output.final[1]);
-  else if (!options.quiet)
+  else if (!quiet)
     printf("dmft simulate: %s%s%s%s (%s, n = %ld, d = %ld, %d seeds, %.1f s)\n", session->write_files ? "wrote " : "done",
            session->write_files ? output.final[0] : "", session->write_files ? " and " : "",
            session->write_files ? output.final[1] : "", dmft_algorithm_name(simulation->algorithm), simulation->n, simulation->d,

@@ -11,6 +11,7 @@
 #include "command_session.h"
 #include "commands.h"
 #include "dmft/health.h"
+#include "dmft/ranks.h"
 #include "options.h"
 #include "output_transaction.h"
 #include "progress.h"
@@ -119,11 +120,15 @@ int cli_solve(int argc, char **argv) {
     return 0;
   }
   cli_output_t output = {0};
-  if (parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
-      !check_checkpoint_options(&options, message, sizeof message) ||
-      (session->write_files && !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) ||
-      (options.report_dir && cli_report_prepare("--report", options.report_dir, message, sizeof message) != 0)) {
-    cli_fail("dmft solve: %s", message);
+  /* Under mpirun rank 0 writes the files and the report; the others solve their share. */
+  const int writes_report = options.report_dir && dmft_ranks_rank() == 0;
+  const int refused = parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
+                      !check_checkpoint_options(&options, message, sizeof message) ||
+                      (session->write_files && !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) ||
+                      (writes_report && cli_report_prepare("--report", options.report_dir, message, sizeof message) != 0);
+  if (refused) cli_fail("dmft solve: %s", message);
+  if (cli_ranks_agree(refused ? 2 : 0) != 0) {
+    if (!refused) cli_output_abandon(&output);
     return 2;
   }
 
@@ -135,7 +140,7 @@ int cli_solve(int argc, char **argv) {
     signal(SIGTERM, request_stop);
   }
   cli_progress_t progress;
-  cli_progress_start(&progress, "dmft solve", options.quiet);
+  cli_progress_start(&progress, "dmft solve", options.quiet || dmft_ranks_rank() > 0);
   dmft_result_t *result = NULL;
   const dmft_checkpoint_options_t checkpointing = {.path = checkpoint,
                                                    .every_seconds = options.checkpoint_every,
@@ -185,15 +190,19 @@ int cli_solve(int argc, char **argv) {
              dmft_problem_epochs_at(&options.problem, result->diverged_at), dmft_result_divergence_reason(result), result->rows_done);
     exit_status = 3;
   } else {
-    if (options.report_dir && write_report(&options, session->write_files ? &output : NULL, result, message, sizeof message) != 0) {
+    if (writes_report && write_report(&options, session->write_files ? &output : NULL, result, message, sizeof message) != 0) {
       cli_fail("dmft solve: %s (the solve's own files are written)", message);
       exit_status = 2;
-    } else if (!options.quiet) {
+    } else if (!options.quiet && dmft_ranks_rank() == 0) {
       print_summary(&options, &output, result, seconds);
     }
   }
-  /* The result is in its files: the checkpoint it came from has served. */
-  if (checkpoint && written) unlink(checkpoint);
+  /* The result is in its files: the checkpoint it came from has served (each rank removes its own). */
+  if (checkpoint && written) {
+    char own[4200];
+    dmft_ranks_checkpoint_path(checkpoint, own, sizeof own);
+    unlink(own);
+  }
   cli_session_keep_result(&result, &options.problem);
   return exit_status;
 }

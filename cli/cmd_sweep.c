@@ -16,6 +16,7 @@
 #include "output_transaction.h"
 #include "progress.h"
 #include "sweep_grid.h"
+#include "dmft/ranks.h"
 #include "sweep_index.h"
 #include "writers.h"
 
@@ -147,15 +148,21 @@ static int run_one(sweep_t *s, long i, int quiet, char *message, size_t size) {
     snprintf(row->status, sizeof row->status, "failed");
     exit_status = 2;
   }
-  if (!quiet) {
-    if (row->done)
-      printf("dmft sweep [%ld/%ld] %s: test loss %.6g +- %.2g, M %.6g +- %.2g%s\n", i + 1, s->grid.configurations, label,
-             row->test_loss, row->test_loss_se, row->M, row->M_se, status == DMFT_EDIVERGED ? " (diverged; rows before it)" : "");
-    else
-      printf("dmft sweep [%ld/%ld] %s: %s\n", i + 1, s->grid.configurations, label, row->status);
-  }
   dmft_result_free(&result);
   return exit_status;
+}
+
+/* The line a finished configuration gets. */
+static void print_row(const sweep_t *s, long i) {
+  char label[512];
+  cli_sweep_grid_label(&s->grid, i, label, sizeof label);
+  const cli_sweep_row_t *row = &s->rows[i];
+  if (row->done)
+    printf("dmft sweep [%ld/%ld] %s: test loss %.6g +- %.2g, M %.6g +- %.2g%s\n", i + 1, s->grid.configurations, label,
+           row->test_loss, row->test_loss_se, row->M, row->M_se,
+           strcmp(row->status, "diverged") == 0 ? " (diverged; rows before it)" : "");
+  else
+    printf("dmft sweep [%ld/%ld] %s: %s\n", i + 1, s->grid.configurations, label, row->status);
 }
 
 int cli_sweep(int argc, char **argv) {
@@ -172,33 +179,62 @@ int cli_sweep(int argc, char **argv) {
   sweep_t s = {0};
   cli_output_t index;
   const char *const index_suffixes[] = {"-index.csv", "-summary.svg", "-summary.png"};
-  if (parsed != 0 || plan(&s, base, message, sizeof message) != 0 ||
-      !cli_output_prepare(&index, "--out", base->out_prefix, index_suffixes, 3, message, sizeof message)) {
-    cli_fail("dmft sweep: %s", message);
+  const int refused = parsed != 0 || plan(&s, base, message, sizeof message) != 0 ||
+                      !cli_output_prepare(&index, "--out", base->out_prefix, index_suffixes, 3, message, sizeof message);
+  if (refused) cli_fail("dmft sweep: %s", message);
+  if (cli_ranks_agree(refused ? 2 : 0) != 0) {
     sweep_free(&s);
     free(base);
     return 2;
   }
+  /* Under mpirun the configurations are dealt to the ranks in rounds, rank j taking the j-th of
+   * each round and solving it alone (its threads only) into its own pair of files; after a round
+   * every rank has every row, and rank 0 writes the index. */
+  const int ranks = dmft_ranks_size(), me = dmft_ranks_rank();
+  for (long i = 0; ranks > 1 && i < s.grid.configurations; i++) s.options[i].problem.this_rank_alone = 1;
   s.earlier_count = cli_sweep_read_index(index.final[0], s.earlier, s.grid.configurations);
   int exit_status = 0;
   long skipped = 0;
-  for (long i = 0; i < s.grid.configurations && exit_status != 2; i++) {
-    const cli_sweep_row_t *old = finished_before(&s, &s.rows[i]);
-    int status;
-    if (old) {
-      s.rows[i] = *old;
-      skipped++;
-      status = strcmp(old->status, "diverged") == 0 ? 3 : 0;
-    } else {
-      status = run_one(&s, i, base->quiet, message, sizeof message);
+  char *fresh = calloc((size_t)ranks, 1); /* which configurations of a round were solved now */
+  for (long round = 0; fresh && round < s.grid.configurations && exit_status != 2; round += ranks) {
+    int ran = 0, status = 0;
+    for (int j = 0; j < ranks && round + j < s.grid.configurations; j++) {
+      const long i = round + j;
+      const cli_sweep_row_t *old = finished_before(&s, &s.rows[i]); /* every rank sees the same files */
+      fresh[j] = !old;
+      if (old) {
+        s.rows[i] = *old;
+        skipped++;
+        if (strcmp(old->status, "diverged") == 0 && status < 3) status = 3;
+      } else if (j == me) {
+        const int outcome = run_one(&s, i, base->quiet || ranks > 1, message, sizeof message);
+        if (outcome > status) status = outcome;
+        ran = 1;
+      }
     }
+    for (int j = 0; ranks > 1 && j < ranks && round + j < s.grid.configurations; j++)
+      dmft_ranks_broadcast(&s.rows[round + j], sizeof s.rows[round + j], j);
+    ran = cli_ranks_agree(ran);
+    /* A failure's message is the failing rank's: the first one's goes to rank 0. */
+    const int failing = ranks > 1 ? -cli_ranks_agree(status == 2 ? -me : -ranks) : ranks;
+    if (failing < ranks) dmft_ranks_broadcast(message, sizeof message, failing);
+    status = cli_ranks_agree(status);
     if (status > exit_status) exit_status = status;
-    /* After each configuration, so that a sweep stopped here resumes after it. */
-    if (!old && write_index(&s, &index, 0, message, sizeof message) != 0) exit_status = 2;
+    for (int j = 0; !base->quiet && me == 0 && j < ranks && round + j < s.grid.configurations; j++)
+      if (fresh[j]) print_row(&s, round + j);
+    /* After each round, so that a sweep stopped here resumes after it. */
+    if (ran && me == 0 && write_index(&s, &index, 0, message, sizeof message) != 0) exit_status = 2;
+    exit_status = cli_ranks_agree(exit_status);
   }
-  if (exit_status != 2 && write_index(&s, &index, 1, message, sizeof message) != 0) exit_status = 2;
+  if (!fresh) {
+    snprintf(message, sizeof message, "out of memory");
+    exit_status = 2;
+  }
+  free(fresh);
+  if (exit_status != 2 && me == 0 && write_index(&s, &index, 1, message, sizeof message) != 0) exit_status = 2;
+  exit_status = cli_ranks_agree(exit_status);
   if (exit_status == 2) cli_fail("dmft sweep: %s", message);
-  else if (!base->quiet)
+  else if (!base->quiet && me == 0)
     printf("dmft sweep: %ld configurations (%ld done before, skipped); index %s, figure %s and %s\n", s.grid.configurations,
            skipped, index.final[0], index.final[1], index.final[2]);
   sweep_free(&s);

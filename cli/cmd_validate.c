@@ -9,6 +9,7 @@
 
 #include "command_session.h"
 #include "commands.h"
+#include "dmft/ranks.h"
 #include "options.h"
 #include "progress.h"
 #include "output_transaction.h"
@@ -118,6 +119,35 @@ static void keep_for_caller(cli_validation_t *validation, const dmft_problem_t *
   cli_session_keep_result(&validation->solved, problem);
 }
 
+/* The checked validation: solve, simulate, compare, the report and the verdict. Under mpirun the
+ * followers (ranks > 0) take part in the work and say nothing. The exit status. */
+static int run_and_report(cli_options_t *options, const char *report_dir, const char *staged, int follower) {
+  char message[1024] = "";
+  char title[256];
+  cli_validation_title(options, &options->problem, title, sizeof title);
+  cli_validation_t validation;
+  int status = cli_validation_run(options, &options->problem, title, report_dir ? staged : NULL, &validation, message,
+                                  sizeof message);
+  if (report_dir && status != 0) cli_report_discard(staged);
+  if (report_dir && status == 0) status = cli_report_publish(staged, report_dir, message, sizeof message);
+  if (status == 0 && cli_session()->embedded) keep_for_caller(&validation, &options->problem);
+  if (status != 0) {
+    cli_fail("dmft validate: %s", message);
+  } else if (follower) {
+    /* rank 0 says it */
+  } else if (options->quiet) {
+    printf("dmft validate: %s (largest deviation %.2f combined s.e., tolerance %.2f)\n", validation.pass ? "PASS" : "FAIL",
+           validation.largest_z, validation.tolerance);
+  } else {
+    printf("dmft validate: %s\n\n", title);
+    cli_report_table(stdout, &validation.report);
+    if (report_dir) printf("\nReport: %s/index.html and %s/report.md\n", report_dir, report_dir);
+  }
+  const int pass = validation.pass;
+  cli_validation_free(&validation);
+  return status != 0 ? status : pass ? 0 : 1;
+}
+
 int cli_validate(int argc, char **argv) {
   cli_options_t options;
   cli_options_defaults(&options, CLI_VALIDATE);
@@ -127,8 +157,15 @@ int cli_validate(int argc, char **argv) {
     cli_options_print_help(CLI_VALIDATE, cli_validate_summary);
     return 0;
   }
+  /* Under mpirun the solve's paths and the simulations' seeds are spread over the ranks; rank 0
+   * prints and writes the report. */
+  const int follower = dmft_ranks_rank() > 0;
+  if (follower) options.quiet = 1;
+  const char *report_dir = follower ? NULL : options.report_dir;
   if (parsed == 0 && options.tolerance < 0) {
     snprintf(message, sizeof message, "--tolerance must be a number > 0 (got %g)", options.tolerance);
+  } else if (parsed == 0 && options.suite && dmft_ranks_size() > 1) {
+    snprintf(message, sizeof message, "--suite runs on one process (its validations are small): run it without mpirun");
   } else if (parsed == 0 && options.suite) {
     const char *directory = options.report_dir ? options.report_dir : "paper-suite";
     char staged[CLI_OUTPUT_PATH];
@@ -144,32 +181,15 @@ int cli_validate(int argc, char **argv) {
       const dmft_simulation_options_t simulation = cli_simulation_options(&options, options.sizes[i]);
       ready = dmft_simulation_check(&options.problem, &simulation, message, sizeof message) == DMFT_OK;
     }
-    ready = ready && (!options.report_dir || cli_report_prepare("--report", options.report_dir, message, sizeof message) == 0);
+    ready = ready && (!report_dir || cli_report_prepare("--report", report_dir, message, sizeof message) == 0);
     char staged[CLI_OUTPUT_PATH];
-    ready = ready && (!options.report_dir || cli_report_stage(options.report_dir, staged, sizeof staged, message, sizeof message) == 0);
-    if (ready) {
-      char title[256];
-      cli_validation_title(&options, &options.problem, title, sizeof title);
-      cli_validation_t validation;
-      int status = cli_validation_run(&options, &options.problem, title, options.report_dir ? staged : NULL, &validation,
-                                      message, sizeof message);
-      if (options.report_dir && status != 0) cli_report_discard(staged);
-      if (options.report_dir && status == 0) status = cli_report_publish(staged, options.report_dir, message, sizeof message);
-      if (status == 0 && cli_session()->embedded) keep_for_caller(&validation, &options.problem);
-      if (status == 0 && options.quiet) {
-        printf("dmft validate: %s (largest deviation %.2f combined s.e., tolerance %.2f)\n", validation.pass ? "PASS" : "FAIL",
-               validation.largest_z, validation.tolerance);
-      } else if (status == 0) {
-        printf("dmft validate: %s\n\n", title);
-        cli_report_table(stdout, &validation.report);
-        if (options.report_dir) printf("\nReport: %s/index.html and %s/report.md\n", options.report_dir, options.report_dir);
-      } else if (status != 0) {
-        cli_fail("dmft validate: %s", message);
-      }
-      const int pass = validation.pass;
-      cli_validation_free(&validation);
-      return status != 0 ? status : pass ? 0 : 1;
+    ready = ready && (!report_dir || cli_report_stage(report_dir, staged, sizeof staged, message, sizeof message) == 0);
+    if (!ready) cli_fail("dmft validate: %s", message);
+    if (cli_ranks_agree(ready ? 0 : 2) != 0) {
+      if (ready && report_dir) cli_report_discard(staged);
+      return 2;
     }
+    return run_and_report(&options, report_dir, staged, follower);
   }
   cli_fail("dmft validate: %s", message);
   return 2;

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "commands.h"
+#include "dmft/ranks.h"
+#include "group_link.h"
 
 static cli_session_t executable_session = {.write_files = 1};
 static cli_session_t *current = &executable_session;
@@ -20,8 +22,11 @@ void cli_fail(const char *format, ...) {
   va_start(arguments, format);
   vsnprintf(current->message, sizeof current->message, format, arguments);
   va_end(arguments);
-  if (!current->embedded) fprintf(stderr, "%s\n", current->message);
+  /* Every rank refuses; rank 0 says why, once. */
+  if (!current->embedded && dmft_ranks_rank() == 0) fprintf(stderr, "%s\n", current->message);
 }
+
+int cli_ranks_agree(int exit_status) { return dmft__ranks_all_max(exit_status); }
 
 void cli_session_keep_result(dmft_result_t **result, const dmft_problem_t *problem) {
   if (!current->embedded || !*result) {

@@ -33,6 +33,10 @@ int cli_dispatch(int argc, char **argv);
 /* A refusal or failure: the line ("dmft solve: ...", no newline) is kept as the message and,
  * unless embedded, printed to stderr. */
 void cli_fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
+/* Under mpirun: the largest of every rank's exit status, so that a refusal on one rank (every
+ * rank checks the same input) is everyone's and no rank waits for one that left. Collective;
+ * the status itself on one rank. */
+int cli_ranks_agree(int exit_status);
 /* dmft_command_run() (cli/command_api.c), around one command. */
 void cli_session_enter(cli_session_t *session);
 void cli_session_leave(void);

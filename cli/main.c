@@ -8,6 +8,7 @@
 #include "output_transaction.h"
 #include "provenance.h"
 #include "dmft/dmft.h"
+#include "dmft/ranks.h"
 
 static void print_usage(FILE *stream) {
   fprintf(stream, "usage: dmft COMMAND [options]\n\n"
@@ -54,9 +55,18 @@ int main(int argc, char **argv) {
     printf("dmft %s\n", dmft_version());
     return 0;
   }
+  /* Under mpirun every rank runs the command; rank 0 alone prints and writes (dmft/ranks.h). */
+  if (dmft_ranks_init(&argc, &argv) != DMFT_OK) {
+    fprintf(stderr, "dmft: this MPI library cannot serve threads (MPI_THREAD_MULTIPLE), which dmft needs; run without mpirun\n");
+    dmft_ranks_finalize();
+    return 2;
+  }
+  if (dmft_ranks_rank() > 0) cli_session()->write_files = 0;
   /* A run stopped by a signal leaves no staged file behind; a plugin that crashes is named. */
   cli_output_install_signal_cleanup();
   cli_provenance_record(argc, argv);
   cli_crash_report_install();
-  return cli_dispatch(argc - 1, argv + 1);
+  const int status = cli_ranks_agree(cli_dispatch(argc - 1, argv + 1));
+  dmft_ranks_finalize();
+  return status;
 }

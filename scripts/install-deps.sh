@@ -9,6 +9,7 @@ packages=(
   python3-pip python3-setuptools python3-wheel python3-pytest  # the Python package: installed with pip offline, tested with pytest
   python3-matplotlib  # examples/python: the default figure from Python
   hdf5-tools  # h5ls -v, to look inside the HDF5 files from the shell
+  libopenmpi-dev openmpi-bin  # mpirun -np P dmft ...: paths, seeds and sweeps over MPI ranks (optional at configure time)
   python3-numpy time  # benchmarks/run.sh: the dense numpy peer, wall time and peak memory
   clang libclang-rt-14-dev libomp-dev  # scripts/fuzz.sh: libFuzzer, clang's sanitizer runtimes, OpenMP for clang
 )

@@ -61,8 +61,8 @@ static long step_of_epochs(const double *epochs_before, long last_step, double e
   return low;
 }
 
-static int draw(const dmft_problem_t *problem, const dmft__coefficients_t *coefficients, int group, long paths,
-                long last_step, const double *quasi_random, arrival_list_t *list) {
+static int draw(const dmft_problem_t *problem, const dmft__coefficients_t *coefficients, int group, long first_path,
+                long paths, long last_step, const double *quasi_random, arrival_list_t *list) {
   /* A sampling scheme by epochs draws in epoch time: step k holds epochs [E_k, E_k + kappa_k dt). */
   double *epochs_before = NULL;
   if (problem->noise->arrives_in_epochs) {
@@ -76,7 +76,7 @@ static int draw(const dmft_problem_t *problem, const dmft__coefficients_t *coeff
   const int field_dims = DMFT_QUASI_RANDOM_DIMS - DMFT_QUASI_RANDOM_ARRIVAL_DIMS;
   for (long p = 0; p < paths; p++) {
     dmft_rng_t rng;
-    dmft_rng_seed(&rng, problem->seed, (uint64_t)group, (uint64_t)p, DMFT_STREAM_ARRIVALS);
+    dmft_rng_seed(&rng, problem->seed, (uint64_t)group, (uint64_t)(first_path + p), DMFT_STREAM_ARRIVALS);
     if (quasi_random)
       dmft_rng_set_prefix(&rng, quasi_random + p * DMFT_QUASI_RANDOM_DIMS + field_dims, DMFT_QUASI_RANDOM_ARRIVAL_DIMS);
     const long first = list->used;
@@ -104,11 +104,11 @@ static int draw(const dmft_problem_t *problem, const dmft__coefficients_t *coeff
   return DMFT_OK;
 }
 
-int dmft__arrivals_draw(const dmft_problem_t *problem, const dmft__coefficients_t *coefficients, int group, long paths,
-                        long last_step, const double *quasi_random, dmft__arrivals_t *arrivals) {
+int dmft__arrivals_draw(const dmft_problem_t *problem, const dmft__coefficients_t *coefficients, int group,
+                        long first_path, long paths, long last_step, const double *quasi_random, dmft__arrivals_t *arrivals) {
   arrival_list_t list;
   int status = list_init(&list, arrivals, paths);
-  if (status == DMFT_OK) status = draw(problem, coefficients, group, paths, last_step, quasi_random, &list);
+  if (status == DMFT_OK) status = draw(problem, coefficients, group, first_path, paths, last_step, quasi_random, &list);
   if (status != DMFT_OK) dmft__arrivals_free(arrivals);
   return status;
 }

@@ -23,11 +23,12 @@ typedef struct {
 } dmft__arrivals_t;
 
 /* Arrivals at the coefficient table's kappabar_k (thinned from its largest when it changes with
- * the step) of `paths` paths of group `group` in steps 0..last_step. With `quasi_random` (the group's points of
- * solver/quasi_random.h, or NULL) the first draws of path p come from the arrival coordinates
- * of its point. DMFT_OK or DMFT_ENOMEM (the arrays are then freed). */
-int dmft__arrivals_draw(const dmft_problem_t *problem, const dmft__coefficients_t *coefficients, int group, long paths,
-                        long last_step, const double *quasi_random, dmft__arrivals_t *arrivals);
+ * the step) of paths first_path .. first_path + paths - 1 of group `group` in steps
+ * 0..last_step, indexed from 0. With `quasi_random` (those paths' points of solver/quasi_random.h,
+ * or NULL) the first draws of a path come from the arrival coordinates of its point. DMFT_OK or
+ * DMFT_ENOMEM (the arrays are then freed). */
+int dmft__arrivals_draw(const dmft_problem_t *problem, const dmft__coefficients_t *coefficients, int group,
+                        long first_path, long paths, long last_step, const double *quasi_random, dmft__arrivals_t *arrivals);
 void dmft__arrivals_free(dmft__arrivals_t *arrivals);
 
 #endif

@@ -10,7 +10,7 @@
 #include "dmft/dmft.h"
 
 #define MAGIC "DMFTCKPT"
-#define FORMAT_VERSION 2u /* 2: a finished group keeps Cl, Rl and Gamma too */
+#define FORMAT_VERSION 3u /* 2: a finished group keeps Cl, Rl and Gamma too; 3: ranks, train-loss sums per leaf */
 #define FNV_OFFSET 14695981039346656037ULL
 #define FNV_PRIME 1099511628211ULL
 
@@ -34,15 +34,18 @@ static void put(dmft__checkpoint_file_t *f, const void *data, size_t bytes) {
   if (fwrite(data, 1, bytes, f->stream) != bytes) f->failed = 1;
 }
 
-static void header(char version[32], uint64_t signature, int groups, unsigned char *out, size_t *length) {
+static void header(char version[32], uint64_t signature, int groups, int rank, int ranks, unsigned char *out,
+                   size_t *length) {
   size_t at = 0;
   const uint32_t format = FORMAT_VERSION;
-  const int32_t count = groups;
+  const int32_t count = groups, writer = rank, writers = ranks;
   memcpy(out + at, MAGIC, 8), at += 8;
   memcpy(out + at, &format, 4), at += 4;
   memcpy(out + at, version, 32), at += 32;
   memcpy(out + at, &signature, 8), at += 8;
   memcpy(out + at, &count, 4), at += 4;
+  memcpy(out + at, &writer, 4), at += 4;
+  memcpy(out + at, &writers, 4), at += 4;
   *length = at;
 }
 
@@ -51,7 +54,8 @@ static void version_field(char version[32]) {
   snprintf(version, 32, "%s", dmft_version());
 }
 
-int dmft__checkpoint_begin(const char *path, uint64_t signature, int groups, dmft__checkpoint_file_t **out) {
+int dmft__checkpoint_begin(const char *path, uint64_t signature, int groups, int rank, int ranks,
+                           dmft__checkpoint_file_t **out) {
   dmft__checkpoint_file_t *f = calloc(1, sizeof *f);
   *out = f;
   if (!f) return DMFT_ENOMEM;
@@ -64,7 +68,7 @@ int dmft__checkpoint_begin(const char *path, uint64_t signature, int groups, dmf
   version_field(version);
   unsigned char start[64];
   size_t length;
-  header(version, signature, groups, start, &length);
+  header(version, signature, groups, rank, ranks, start, &length);
   put(f, start, length);
   return DMFT_OK;
 }
@@ -81,9 +85,7 @@ void dmft__checkpoint_write_region(void *file, void *data, size_t bytes) {
   put(f, data, bytes);
 }
 
-int dmft__checkpoint_end(dmft__checkpoint_file_t **file) {
-  dmft__checkpoint_file_t *f = *file;
-  *file = NULL;
+int dmft__checkpoint_finish(dmft__checkpoint_file_t *f) {
   if (!f) return DMFT_ENOMEM;
   int ok = f->stream != NULL;
   if (ok) {
@@ -91,11 +93,27 @@ int dmft__checkpoint_end(dmft__checkpoint_file_t **file) {
     ok = !f->failed && fwrite(&checksum, 1, sizeof checksum, f->stream) == sizeof checksum;
     ok = (fflush(f->stream) == 0) && ok && fsync(fileno(f->stream)) == 0;
     ok = (fclose(f->stream) == 0) && ok;
-    ok = ok && rename(f->temporary, f->path) == 0;
-    if (!ok) unlink(f->temporary);
   }
+  f->stream = NULL;
+  f->failed = !ok;
+  return ok ? DMFT_OK : DMFT_EIO;
+}
+
+int dmft__checkpoint_commit(dmft__checkpoint_file_t **file, int keep) {
+  dmft__checkpoint_file_t *f = *file;
+  *file = NULL;
+  if (!f) return DMFT_ENOMEM;
+  if (f->stream) fclose(f->stream);
+  const int ok = keep && !f->failed && rename(f->temporary, f->path) == 0;
+  if (!ok) unlink(f->temporary);
   free(f);
   return ok ? DMFT_OK : DMFT_EIO;
+}
+
+int dmft__checkpoint_end(dmft__checkpoint_file_t **file) {
+  const int finished = dmft__checkpoint_finish(*file);
+  const int committed = dmft__checkpoint_commit(file, finished == DMFT_OK);
+  return finished != DMFT_OK ? finished : committed;
 }
 
 static int refuse(dmft__checkpoint_file_t *f, char *message, size_t size, const char *why) {
@@ -105,8 +123,8 @@ static int refuse(dmft__checkpoint_file_t *f, char *message, size_t size, const 
   return DMFT_EINVAL;
 }
 
-int dmft__checkpoint_open(const char *path, uint64_t signature, int groups, dmft__checkpoint_file_t **out, char *message,
-                          size_t size) {
+int dmft__checkpoint_open(const char *path, uint64_t signature, int groups, int rank, int ranks,
+                          dmft__checkpoint_file_t **out, char *message, size_t size) {
   dmft__checkpoint_file_t *f = calloc(1, sizeof *f);
   *out = f;
   if (!f) return DMFT_ENOMEM;
@@ -123,7 +141,7 @@ int dmft__checkpoint_open(const char *path, uint64_t signature, int groups, dmft
   version_field(version);
   unsigned char expected[64], found[64];
   size_t length;
-  header(version, signature, groups, expected, &length);
+  header(version, signature, groups, rank, ranks, expected, &length);
   if (total < (long long)(length + 8)) return refuse(f, message, size, "too short to be a dmft checkpoint (truncated?)");
   rewind(f->stream);
   uint64_t checksum = FNV_OFFSET;
@@ -144,6 +162,14 @@ int dmft__checkpoint_open(const char *path, uint64_t signature, int groups, dmft
   if (memcmp(found + 12, expected + 12, 32) != 0) return refuse(f, message, size, "written by another version of dmft");
   if (memcmp(found + 44, expected + 44, 12) != 0)
     return refuse(f, message, size, "made for other parameters (every option that changes the numbers must be the same)");
+  if (memcmp(found + 56, expected + 56, 8) != 0) {
+    int32_t writer, writers;
+    memcpy(&writer, found + 56, 4);
+    memcpy(&writers, found + 60, 4);
+    char why[160];
+    snprintf(why, sizeof why, "written by rank %d of a run on %d MPI ranks (resume it on as many ranks)", (int)writer, (int)writers);
+    return refuse(f, message, size, why);
+  }
   f->payload_end = total - 8;
   return DMFT_OK;
 }

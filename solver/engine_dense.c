@@ -143,13 +143,14 @@ static int dense_create(const dmft__replica_t *replica, void **opaque) {
       !state->kick_work || !state->block)
     return DMFT_ENOMEM;
 
-  if (problem->quasi_random && !(state->quasi_random = dmft__quasi_random_points(problem->seed, replica->group, replica->paths)))
+  if (problem->quasi_random &&
+      !(state->quasi_random = dmft__quasi_random_points(problem->seed, replica->group, replica->first_path, replica->paths)))
     return DMFT_ENOMEM;
   const double teacher_sd = sqrt(problem->teacher_var);
   for (int b = 0; b < kstar; b++) state->factor[dmft__packed_row(b) + (size_t)b] = teacher_sd;
   for (size_t p = 0; p < paths; p++) {
     dmft_rng_t *rng = &state->rngs[p];
-    dmft_rng_seed(rng, problem->seed, (uint64_t)replica->group, (uint64_t)p, DMFT_STREAM_DYNAMICS);
+    dmft_rng_seed(rng, problem->seed, (uint64_t)replica->group, (uint64_t)replica->first_path + p, DMFT_STREAM_DYNAMICS);
     if (state->quasi_random)
       dmft_rng_set_prefix(rng, state->quasi_random + p * DMFT_QUASI_RANDOM_DIMS, DMFT_QUASI_RANDOM_DIMS);
     double *w = state->wstar + p * (size_t)kstar;
@@ -242,14 +243,15 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
   }
   if (!state->shared_tangents) store_R_row(replica, state, k);
 
-  double loss_sum = 0.0;
   for (long p = 0; p < replica->paths; p++) {
+    const long index = replica->first_path + p; /* in the group */
+    const dmft__step_sums_t sums = dmft__replica_step_sums(replica, index, k);
     dmft_rng_t *rng = &state->rngs[p];
     double *g = state->innovations + (size_t)p * variables;
     double *kicks = state->kicks + (size_t)p * steps * (size_t)w;
     double *kick_derivatives = state->kick_derivatives + (size_t)p * steps * kk;
     unsigned char *moved = state->moved + (size_t)p * steps;
-    const int has_tangents = state->shared_tangents || p < state->tangent_paths;
+    const int has_tangents = state->shared_tangents || index < state->tangent_paths;
     const double *wstar = state->wstar + (size_t)p * (size_t)ws;
     const double y = state->labels[p];
 
@@ -258,7 +260,10 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
       state->field[c] = dmft__psd_cholesky_row_dot(state->factor, first_row + c, g);
     }
     dmft__block_row_apply(w, k, -1.0, dmft__block(kernels->R, k, 0, w), kicks, state->field);
-    if (replica->report[k]) loss_sum += dmft_model_loss(&problem->model, state->field, y);
+    if (replica->report[k]) {
+      sums.loss[0] += dmft_model_loss(&problem->model, state->field, y);
+      sums.loss[1] += 1.0;
+    }
 
     replica->path_updates++;
     const double dz = problem->noise->increment(rng, replica->coefficients->rate[k], problem->dt);
@@ -270,6 +275,7 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
                       state->kick_work);
     const double *tangent_row = NULL;
     if (state->shared_tangents) {
+      /* Every path's D is the same here: the first path of this process stands for all. */
       if (p == 0) advance_tangents(replica, state, state->tangents, kick_derivatives, moved, k);
       tangent_row = state->tangents + dmft__packed_block(k, 0) * kk;
     } else if (has_tangents) {
@@ -278,19 +284,17 @@ static int dense_step(dmft__replica_t *replica, void *opaque, long k) {
     }
 
     /* Steps where the path did not move hold zero kicks: summing them costs less than testing. */
-    dmft__block_row_outer(w, k + 1, kick, kicks, dmft__block(kernels->Cl, k, 0, w));
-    if (tangent_row) dmft__block_row_axpy(w, k + 1, kick_derivative, tangent_row, dmft__block(kernels->Rl, k, 0, w));
-    dmft__block_gemm(w, 1, ws, 1.0, kick, 0, wstar, 1, kernels->wstar_moment + (size_t)k * (size_t)(w * ws));
+    dmft__block_row_outer(w, k + 1, kick, kicks, sums.Cl);
+    if (tangent_row) dmft__block_row_axpy(w, k + 1, kick_derivative, tangent_row, sums.Rl);
+    dmft__block_gemm(w, 1, ws, 1.0, kick, 0, wstar, 1, sums.wstar_moment);
   }
-  if (replica->report[k]) kernels->train_loss[k] = loss_sum / (double)replica->paths;
-  if (!state->shared_tangents && state->tangent_paths < replica->paths) {
-    /* Rl is a mean over the tangent paths; normalize_row divides by all paths. */
-    const double scale = (double)replica->paths / (double)state->tangent_paths;
-    double *Rl = dmft__block(kernels->Rl, k, 0, w);
-    for (size_t i = 0; i < (size_t)(k + 1) * kk; i++) Rl[i] *= scale;
-  }
-  dmft__replica_normalize_row(replica, k);
   return DMFT_OK;
+}
+
+/* Rl is a mean over the paths that carry tangents. */
+static long dense_response_paths(const dmft__replica_t *replica) {
+  const dmft_problem_t *problem = replica->problem;
+  return shares_tangents(problem) ? replica->group_paths : dmft_problem_response_paths_of_group(problem, replica->group);
 }
 
 /* The paths' streams point into this process's quasi-random points again. */
@@ -305,6 +309,9 @@ static int dense_adopt_loaded_state(const dmft__replica_t *replica, void *opaque
 
 const dmft__engine_t dmft__engine_dense = {
     .name = "dense",
+    .sums_over_paths = 1,
+    .loss_with_step = 1,
+    .response_paths = dense_response_paths,
     .bytes = dense_bytes,
     .regions = dense_regions,
     .adopt_loaded_state = dense_adopt_loaded_state,

@@ -70,7 +70,9 @@ typedef struct {
   /* scratch, sized for the largest path */
   double *covariance, *back_solved, *kick_work, *block;
   double *field, *response;
-  double *loss_sum;  /* [K+1]: train-loss sums and the number of paths in them */
+  /* [leaves][K+1]: the train-loss sums of each of this process's leaves (path_sums.h) and the
+   * number of paths in them, summed over the leaves at the end. */
+  double *loss_sum;
   long *loss_count;
   /* scratch of draw_losses_together, for DMFT_SPARSE_DRAW_BATCH steps of the largest path */
   double *batch_covariances, *batch_work, *batch_normals, *batch_values;
@@ -154,8 +156,9 @@ static void sparse_regions(const dmft__replica_t *replica, void *opaque, dmft__r
   sparse_state_t *state = opaque;
   visit(user, state->paths, sizeof(sparse_path_t) * (size_t)replica->paths);
   visit(user, state->arena, sizeof(double) * state->arena_size);
-  visit(user, state->loss_sum, sizeof(double) * ((size_t)replica->steps + 1));
-  visit(user, state->loss_count, sizeof(long) * ((size_t)replica->steps + 1));
+  const size_t losses = (size_t)replica->sums.leaves * ((size_t)replica->steps + 1);
+  visit(user, state->loss_sum, sizeof(double) * losses);
+  visit(user, state->loss_count, sizeof(long) * losses);
 }
 
 /* The paths' streams point into this process's quasi-random points again; every path's place in
@@ -177,8 +180,8 @@ static int sparse_adopt_loaded_state(const dmft__replica_t *replica, void *opaqu
       return 0;
     offset += arena_doubles(k, kstar, jumps);
   }
-  for (long step = 0; step <= replica->steps; step++)
-    if (state->loss_count[step] < 0) return 0;
+  for (size_t i = 0; i < (size_t)replica->sums.leaves * ((size_t)replica->steps + 1); i++)
+    if (state->loss_count[i] < 0) return 0;
   return offset == state->arena_size;
 }
 
@@ -212,7 +215,8 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
   state->paths = calloc((size_t)replica->paths, sizeof(sparse_path_t));
   if (!state->paths) return DMFT_ENOMEM;
 
-  if (problem->quasi_random && !(state->quasi_random = dmft__quasi_random_points(problem->seed, replica->group, replica->paths)))
+  if (problem->quasi_random &&
+      !(state->quasi_random = dmft__quasi_random_points(problem->seed, replica->group, replica->first_path, replica->paths)))
     return DMFT_ENOMEM;
   /* Labels and teacher fields first, then arrival times, each path from its own streams. */
   double *wstar = malloc(sizeof(double) * (size_t)replica->paths * (size_t)kstar);
@@ -220,11 +224,12 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
   const double teacher_sd = sqrt(problem->teacher_var);
   for (long p = 0; p < replica->paths; p++) {
     sparse_path_t *path = &state->paths[p];
-    dmft_rng_seed(&path->dynamics, problem->seed, (uint64_t)replica->group, (uint64_t)p, DMFT_STREAM_DYNAMICS);
+    const uint64_t index = (uint64_t)(replica->first_path + p); /* the path's streams: keyed by its index in the group */
+    dmft_rng_seed(&path->dynamics, problem->seed, (uint64_t)replica->group, index, DMFT_STREAM_DYNAMICS);
     if (state->quasi_random)
       dmft_rng_set_prefix(&path->dynamics, state->quasi_random + p * DMFT_QUASI_RANDOM_DIMS,
                           DMFT_QUASI_RANDOM_DIMS - DMFT_QUASI_RANDOM_ARRIVAL_DIMS);
-    dmft_rng_seed(&path->report, problem->seed, (uint64_t)replica->group, (uint64_t)p, DMFT_STREAM_REPORT);
+    dmft_rng_seed(&path->report, problem->seed, (uint64_t)replica->group, index, DMFT_STREAM_REPORT);
     double *w = wstar + (size_t)p * (size_t)kstar;
     for (int b = 0; b < kstar; b++) w[b] = teacher_sd * dmft_rng_normal(&path->dynamics);
     const double eps = dmft_rng_normal(&path->dynamics);
@@ -232,7 +237,7 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
     path->y = dmft_model_label(&problem->model, w, eps, flip_uniform);
   }
   dmft__arrivals_t arrivals;
-  int status = dmft__arrivals_draw(problem, replica->coefficients, replica->group, replica->paths, replica->steps,
+  int status = dmft__arrivals_draw(problem, replica->coefficients, replica->group, replica->first_path, replica->paths, replica->steps,
                                    state->quasi_random, &arrivals);
   if (status != DMFT_OK) {
     free(wstar);
@@ -266,8 +271,9 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
   state->block = malloc(sizeof(double) * (size_t)(2 * k * k));
   state->field = malloc(sizeof(double) * (size_t)k);
   state->response = malloc(sizeof(double) * (size_t)(k * k));
-  state->loss_sum = calloc((size_t)replica->steps + 1, sizeof(double));
-  state->loss_count = calloc((size_t)replica->steps + 1, sizeof(long));
+  const size_t losses = (size_t)replica->sums.leaves * ((size_t)replica->steps + 1);
+  state->loss_sum = calloc(losses > 0 ? losses : 1, sizeof(double));
+  state->loss_count = calloc(losses > 0 ? losses : 1, sizeof(long));
   const size_t batch = DMFT_SPARSE_DRAW_BATCH, batch_rows = (size_t)state->max_variables + 1;
   state->batch_covariances = malloc(sizeof(double) * batch_rows * batch);
   state->batch_work = malloc(sizeof(double) * batch_rows * batch);
@@ -308,7 +314,15 @@ static void subtract_memory(const dmft__replica_t *replica, const long *jump_ste
                      kicks + (size_t)b * (size_t)w, 0, field);
 }
 
-static void process_jump(dmft__replica_t *replica, sparse_state_t *state, sparse_path_t *path, long k) {
+/* The first of a leaf's train-loss sums over the steps, for local path p. */
+static long loss_offset(const dmft__replica_t *replica, long p) {
+  const long leaf = (replica->first_path + p) / DMFT_PATHS_PER_LEAF - replica->sums.first_leaf;
+  return leaf * (replica->steps + 1);
+}
+
+static void process_jump(dmft__replica_t *replica, sparse_state_t *state, long p, long k) {
+  sparse_path_t *path = &state->paths[p];
+  const dmft__step_sums_t sums = dmft__replica_step_sums(replica, replica->first_path + p, k);
   const dmft_problem_t *problem = replica->problem;
   dmft__kernels_t *kernels = &replica->kernels;
   const int w = kernels->k, ws = kernels->kstar;
@@ -352,7 +366,7 @@ static void process_jump(dmft__replica_t *replica, sparse_state_t *state, sparse
     dmft__psd_cholesky_back_solve(layout.factor, earlier + w, layout.innovations, state->back_solved);
   for (long b = 0; b <= a; b++) {
     const long step_b = jump_steps[b];
-    dmft__block_gemm(w, 1, w, 1.0, kick, 0, layout.kicks + (size_t)b * (size_t)w, 1, dmft__block(kernels->Cl, k, step_b, w));
+    dmft__block_gemm(w, 1, w, 1.0, kick, 0, layout.kicks + (size_t)b * (size_t)w, 1, sums.Cl + (size_t)step_b * kk);
     double *response = state->response;
     memset(response, 0, sizeof(double) * kk);
     dmft__block_gemm(w, w, w, 1.0, kick_derivative, 0, layout.tangents + dmft__packed_block(a, b) * kk, 0, response);
@@ -363,10 +377,10 @@ static void process_jump(dmft__replica_t *replica, sparse_state_t *state, sparse
         for (int c = 0; c < w; c++) response[c * w + c2] = kick[c] * state->back_solved[variable];
       }
     }
-    double *Rl = dmft__block(kernels->Rl, k, step_b, w);
+    double *Rl = sums.Rl + (size_t)step_b * kk;
     for (size_t i = 0; i < kk; i++) Rl[i] += response[i];
   }
-  dmft__block_gemm(w, 1, ws, 1.0, kick, 0, layout.wstar, 1, kernels->wstar_moment + (size_t)k * (size_t)(w * ws));
+  dmft__block_gemm(w, 1, ws, 1.0, kick, 0, layout.wstar, 1, sums.wstar_moment);
   path->cursor++;
 }
 
@@ -397,8 +411,11 @@ static double report_loss(dmft__replica_t *replica, sparse_state_t *state, spars
  * order of the steps, so the path's report stream gives the same normals as one draw at a time.
  * Measured at 48 epochs, drawing row by row was half the time, bound by the chain of one
  * division and one dot product per earlier jump. */
-static void draw_losses_together(dmft__replica_t *replica, sparse_state_t *state, sparse_path_t *path, const long *steps,
+static void draw_losses_together(dmft__replica_t *replica, sparse_state_t *state, long p, const long *steps,
                                  int count) {
+  sparse_path_t *path = &state->paths[p];
+  double *loss_sum = state->loss_sum + loss_offset(replica, p);
+  long *loss_count = state->loss_count + loss_offset(replica, p);
   const dmft__kernels_t *kernels = &replica->kernels;
   const int ws = kernels->kstar;
   const path_layout_t layout = layout_of(state, path, 1, ws);
@@ -413,18 +430,21 @@ static void draw_losses_together(dmft__replica_t *replica, sparse_state_t *state
                                         state->batch_normals, state->batch_values, state->batch_work);
   for (int r = 0; r < count; r++) {
     subtract_memory(replica, jump_steps, path->cursor, layout.kicks, steps[r], &state->batch_values[r]);
-    state->loss_sum[steps[r]] += dmft_model_loss(&replica->problem->model, &state->batch_values[r], path->y);
-    state->loss_count[steps[r]]++;
+    loss_sum[steps[r]] += dmft_model_loss(&replica->problem->model, &state->batch_values[r], path->y);
+    loss_count[steps[r]]++;
   }
   replica->path_updates += count;
 }
 
 static void draw_pending_losses(dmft__replica_t *replica, sparse_state_t *state, long p, long until) {
   sparse_path_t *path = &state->paths[p];
+  double *loss_sum = state->loss_sum + loss_offset(replica, p);
+  long *loss_count = state->loss_count + loss_offset(replica, p);
   const long stride = replica->train_loss_stride > 1 ? replica->train_loss_stride : 1;
   const long after = path->cursor > 0 ? state->jump_steps[path->first_jump + path->cursor - 1] : -1;
+  const long index = replica->first_path + p; /* the choice of paths is by their index in the group */
   long step = after + 1;
-  step += ((p - step) % stride + stride) % stride;
+  step += ((index - step) % stride + stride) % stride;
   long batch[DMFT_SPARSE_DRAW_BATCH];
   int batched = 0;
   for (; step < until; step += stride) {
@@ -432,16 +452,16 @@ static void draw_pending_losses(dmft__replica_t *replica, sparse_state_t *state,
     if (replica->kernels.k == 1) {
       batch[batched++] = step;
       if (batched == DMFT_SPARSE_DRAW_BATCH) {
-        draw_losses_together(replica, state, path, batch, batched);
+        draw_losses_together(replica, state, p, batch, batched);
         batched = 0;
       }
       continue;
     }
-    state->loss_sum[step] += report_loss(replica, state, path, step);
-    state->loss_count[step]++;
+    loss_sum[step] += report_loss(replica, state, path, step);
+    loss_count[step]++;
     replica->path_updates++;
   }
-  if (batched > 0) draw_losses_together(replica, state, path, batch, batched);
+  if (batched > 0) draw_losses_together(replica, state, p, batch, batched);
 }
 
 static int sparse_step(dmft__replica_t *replica, void *opaque, long k) {
@@ -450,30 +470,42 @@ static int sparse_step(dmft__replica_t *replica, void *opaque, long k) {
   const dmft_model_t *model = &replica->problem->model;
   const long *jumping = state->step_paths + state->step_first[k], n_jumping = state->step_first[k + 1] - state->step_first[k];
   for (long i = 0; i < n_jumping; i++) {
-    sparse_path_t *path = &state->paths[jumping[i]];
-    draw_pending_losses(replica, state, jumping[i], k);
-    process_jump(replica, state, path, k);
+    const long p = jumping[i];
+    sparse_path_t *path = &state->paths[p];
+    draw_pending_losses(replica, state, p, k);
+    process_jump(replica, state, p, k);
     replica->path_updates++;
     if (!replica->report[k]) continue;
-    state->loss_sum[k] += dmft_model_loss(model, layout_of(state, path, w, ws).field, path->y);
-    state->loss_count[k]++;
+    state->loss_sum[loss_offset(replica, p) + k] += dmft_model_loss(model, layout_of(state, path, w, ws).field, path->y);
+    state->loss_count[loss_offset(replica, p) + k]++;
   }
-  dmft__replica_normalize_row(replica, k);
   return DMFT_OK;
 }
 
-/* The draws still pending up to last_step, then the train loss of every reported row. */
+/* The draws still pending up to last_step, then the train loss of every reported row: each
+ * leaf's sums and counts, summed over the leaves in their fixed order (path_sums.h). */
 static void sparse_finish(dmft__replica_t *replica, void *opaque, long last_step) {
   sparse_state_t *state = opaque;
   for (long p = 0; p < replica->paths; p++) draw_pending_losses(replica, state, p, last_step + 1);
   replica->path_checks += replica->paths;
-  for (long step = 0; step <= last_step; step++)
-    if (replica->report[step])
-      replica->kernels.train_loss[step] = state->loss_count[step] > 0 ? state->loss_sum[step] / (double)state->loss_count[step] : NAN;
+  const size_t steps = (size_t)last_step + 1;
+  dmft__path_sums_t *sums = &replica->sums;
+  for (long leaf = 0; leaf < sums->leaves; leaf++) {
+    double *values = sums->values + (size_t)leaf * sums->capacity;
+    const size_t at = (size_t)leaf * ((size_t)replica->steps + 1);
+    for (size_t step = 0; step < steps; step++) {
+      values[step] = state->loss_sum[at + step];
+      values[steps + step] = (double)state->loss_count[at + step];
+    }
+  }
+  const double *total = dmft__path_sums_reduce(sums, 2 * steps, NULL);
+  for (size_t step = 0; step < steps; step++)
+    if (replica->report[step]) replica->kernels.train_loss[step] = total[steps + step] > 0 ? total[step] / total[steps + step] : NAN;
 }
 
 const dmft__engine_t dmft__engine_sparse = {
     .name = "sparse",
+    .sums_over_paths = 1,
     .bytes = sparse_bytes,
     .regions = sparse_regions,
     .adopt_loaded_state = sparse_adopt_loaded_state,

@@ -1,5 +1,6 @@
 #include "dmft/health.h"
 
+#include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdarg.h>
@@ -50,7 +51,12 @@ static int smallest_eigenvalue(const dmft_result_t *r, double *ratio) {
         for (int b = 0; b < k; b++)
           matrix[(i * k + a) * n + j * k + b] = ri >= rj ? block[a * k + b] : block[b * k + a];
     }
+  /* On one OpenBLAS thread: its threads change the last bits, and a number written to a file must
+   * not depend on the cores a process was given (mpirun binds each rank to one). */
+  const int blas_threads = openblas_get_num_threads();
+  openblas_set_num_threads(1);
   const int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)n, matrix, (lapack_int)n, eigenvalues);
+  openblas_set_num_threads(blas_threads);
   if (info == 0 && eigenvalues[n - 1] > 0) *ratio = eigenvalues[0] / eigenvalues[n - 1];
   free(matrix);
   free(eigenvalues);

@@ -2,6 +2,7 @@
 
 #include <gsl/gsl_qrng.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dmft/rng.h"
 
@@ -35,6 +36,11 @@ double *dmft__sobol_points(uint64_t seed, uint64_t key, uint64_t purpose, int di
   return points;
 }
 
-double *dmft__quasi_random_points(uint64_t seed, int group, long paths) {
-  return dmft__sobol_points(seed, (uint64_t)group, DMFT_STREAM_QUASI_RANDOM, DMFT_QUASI_RANDOM_DIMS, paths);
+double *dmft__quasi_random_points(uint64_t seed, int group, long first_path, long paths) {
+  /* GSL's generator runs through the sequence in order: the points before the range are made and
+   * dropped (the price of a rank's share, paid once at create). */
+  double *points = dmft__sobol_points(seed, (uint64_t)group, DMFT_STREAM_QUASI_RANDOM, DMFT_QUASI_RANDOM_DIMS, first_path + paths);
+  if (points && first_path > 0)
+    memmove(points, points + (size_t)first_path * DMFT_QUASI_RANDOM_DIMS, sizeof(double) * (size_t)paths * DMFT_QUASI_RANDOM_DIMS);
+  return points;
 }

@@ -23,9 +23,10 @@
 #define DMFT_QUASI_RANDOM_DIMS 40
 #define DMFT_QUASI_RANDOM_ARRIVAL_DIMS 12
 
-/* points[p * DMFT_QUASI_RANDOM_DIMS + j], p < paths: the shifted Sobol points of a group, in
- * (0, 1). NULL if out of memory. */
-double *dmft__quasi_random_points(uint64_t seed, int group, long paths);
+/* points[p * DMFT_QUASI_RANDOM_DIMS + j], p < paths: the shifted Sobol points of paths
+ * first_path .. first_path + paths - 1 of a group (the points of the group's sequence with those
+ * indices), in (0, 1). NULL if out of memory. */
+double *dmft__quasi_random_points(uint64_t seed, int group, long first_path, long paths);
 
 /* The first `count` points of the `dims`-dimensional Sobol sequence (dims <= 40), digitally
  * shifted by a random word per dimension keyed by (seed, key, purpose), in (0, 1). NULL if out

@@ -21,17 +21,37 @@ const dmft__engine_t *dmft__engine_for(const dmft_problem_t *problem, int force_
   return problem->noise->is_point_process ? &dmft__engine_sparse : &dmft__engine_dense;
 }
 
-void dmft__replica_normalize_row(dmft__replica_t *replica, long k) {
+size_t dmft__step_sums_doubles(int k, int kstar, long step) {
+  return 2 * (size_t)(step + 1) * (size_t)(k * k) + (size_t)(k * kstar) + 2;
+}
+
+dmft__step_sums_t dmft__replica_step_sums(const dmft__replica_t *replica, long p, long k) {
+  const int w = replica->kernels.k;
+  const size_t row = (size_t)(k + 1) * (size_t)(w * w);
+  double *leaf = dmft__path_sums_leaf(&replica->sums, p);
+  return (dmft__step_sums_t){
+      .Cl = leaf, .Rl = leaf + row, .wstar_moment = leaf + 2 * row, .loss = leaf + 2 * row + (size_t)(w * replica->kernels.kstar)};
+}
+
+void dmft__replica_reduce_step(dmft__replica_t *replica, const dmft__engine_t *engine, long k, int *decision) {
   dmft__kernels_t *kernels = &replica->kernels;
-  const double inverse = 1.0 / (double)replica->paths;
-  const size_t row = (size_t)(k + 1) * (size_t)(kernels->k * kernels->k);
-  double *Cl = dmft__block(kernels->Cl, k, 0, kernels->k), *Rl = dmft__block(kernels->Rl, k, 0, kernels->k);
+  const int w = kernels->k, ws = kernels->kstar;
+  const size_t row = (size_t)(k + 1) * (size_t)(w * w), n = dmft__step_sums_doubles(w, ws, k);
+  const double *sum = dmft__path_sums_reduce(&replica->sums, n, decision);
+  const double per_path = 1.0 / (double)replica->group_paths;
+  const long response_paths = engine->response_paths ? engine->response_paths(replica) : replica->group_paths;
+  const double per_response_path = 1.0 / (double)response_paths;
+  double *Cl = dmft__block(kernels->Cl, k, 0, w), *Rl = dmft__block(kernels->Rl, k, 0, w);
   for (size_t i = 0; i < row; i++) {
-    Cl[i] *= inverse;
-    Rl[i] *= inverse;
+    Cl[i] = sum[i] * per_path;
+    Rl[i] = sum[row + i] * per_response_path;
   }
-  double *moment = kernels->wstar_moment + (size_t)k * (size_t)(kernels->k * kernels->kstar);
-  for (int i = 0; i < kernels->k * kernels->kstar; i++) moment[i] *= inverse;
+  double *moment = kernels->wstar_moment + (size_t)k * (size_t)(w * ws);
+  for (int i = 0; i < w * ws; i++) moment[i] = sum[2 * row + (size_t)i] * per_path;
+  if (engine->loss_with_step && replica->report[k]) {
+    const double *loss = sum + 2 * row + (size_t)(w * ws);
+    kernels->train_loss[k] = loss[1] > 0 ? loss[0] / loss[1] : NAN;
+  }
 }
 
 static int row_is_finite(const double *values, size_t n) {
@@ -84,6 +104,9 @@ struct dmft__march {
   /* What the march has done: advance continues from here (saved by regions). */
   long next_step, last_step, diverged_step;
   int status;
+  /* A group shared with other ranks pauses where its first rank decided to, carried with the
+   * sums of the step before (dmft__replica_reduce_step). */
+  int pause_decided;
 };
 
 int dmft__march_create(const dmft__replica_t *replica, const dmft__engine_t *engine, dmft__march_t **out) {
@@ -98,7 +121,17 @@ int dmft__march_create(const dmft__replica_t *replica, const dmft__engine_t *eng
   int status = dmft__kernels_alloc(&m->replica.kernels, k, problem->model.kstar, replica->steps);
   if (status != DMFT_OK) return status;
   m->scratch = malloc(sizeof(double) * dmft__parameter_side_scratch_doubles(k, replica->steps));
-  status = m->scratch ? engine->create(&m->replica, &m->engine_state) : DMFT_ENOMEM;
+  status = m->scratch ? DMFT_OK : DMFT_ENOMEM;
+  if (status == DMFT_OK && engine->sums_over_paths) {
+    /* A leaf holds a step's sums, or (sparse engine, at the end) every step's train-loss sums. */
+    const size_t step_doubles = dmft__step_sums_doubles(k, problem->model.kstar, replica->steps);
+    const size_t loss_doubles = 2 * ((size_t)replica->steps + 1);
+    status = dmft__path_sums_create(&m->replica.sums, replica->group_paths, replica->first_path / DMFT_PATHS_PER_LEAF,
+                                    dmft__path_leaves_of(replica->first_path + replica->paths) -
+                                        replica->first_path / DMFT_PATHS_PER_LEAF,
+                                    step_doubles > loss_doubles ? step_doubles : loss_doubles, replica->link);
+  }
+  if (status == DMFT_OK) status = engine->create(&m->replica, &m->engine_state);
   m->side = (dmft__parameter_side_t){
       .gamma = problem->gamma,
       .teacher_var = problem->teacher_var,
@@ -133,10 +166,21 @@ int dmft__march_advance(dmft__march_t *m, long until, dmft__progress_t *progress
   const int k = problem->model.k;
   const long last = until < replica->steps ? until : replica->steps;
   while (m->status == DMFT_OK && m->next_step <= last) {
-    if (stop && *stop) return DMFT_EINTERRUPTED;
+    /* A shared group pauses only where its first rank said so, on every rank at once. */
+    if (replica->link ? m->pause_decided : stop && *stop) {
+      m->pause_decided = 0;
+      return DMFT_EINTERRUPTED;
+    }
     const long step = m->next_step;
+    const int w = problem->model.k;
+    if (m->engine->sums_over_paths) dmft__path_sums_clear(&replica->sums, dmft__step_sums_doubles(w, problem->model.kstar, step));
     m->status = m->engine->step(replica, m->engine_state, step);
     if (m->status != DMFT_OK) break;
+    if (m->engine->sums_over_paths) {
+      int decision = stop && *stop;
+      dmft__replica_reduce_step(replica, m->engine, step, replica->link ? &decision : NULL);
+      m->pause_decided = replica->link && decision;
+    }
     m->last_step = step;
     m->next_step = step + 1;
     dmft__teacher_response(&replica->kernels, step, problem->teacher_var);
@@ -197,6 +241,7 @@ void dmft__march_free(dmft__march_t **march) {
   if (m->engine_state) m->engine->destroy(&m->engine_state);
   dmft__parameter_paths_destroy(&m->parameter_paths);
   free(m->scratch);
+  dmft__path_sums_free(&m->replica.sums);
   dmft__kernels_free(&m->replica.kernels);
   free(m);
   *march = NULL;

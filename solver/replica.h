@@ -11,17 +11,24 @@
 #include "dmft/problem.h"
 #include "dmft/solver.h"
 #include "coefficients.h"
+#include "group_link.h"
 #include "kernels.h"
+#include "path_sums.h"
 
 typedef struct dmft__replica {
   const dmft_problem_t *problem;
   int group;
-  long paths;           /* paths of this group */
+  long group_paths;     /* paths of this group */
+  long first_path, paths; /* the paths this process marches: first_path .. first_path + paths - 1 of the group */
+  const dmft__group_link_t *link; /* the ranks sharing the group (NULL: this process alone) */
   long steps;           /* K */
   const dmft__coefficients_t *coefficients; /* per-step kick, rate, step size, decay (coefficients.h) */
   const char *report;   /* [K+1]: 1 where the train loss is wanted */
   long train_loss_stride; /* point processes: every this many paths is drawn for the train loss */
   dmft__kernels_t kernels;
+  /* Path engines add each path's terms of a step to its leaf (step_sums below); the march sums
+   * the leaves in their fixed order into the kernels. */
+  dmft__path_sums_t sums;
   long long path_updates, path_checks; /* work counters of the engine (dmft_result_t) */
 } dmft__replica_t;
 
@@ -30,15 +37,36 @@ typedef struct dmft__replica {
  * seed, like the arrival times, is made again, not stored). The same visitor does both. */
 typedef void (*dmft__region_fn)(void *user, void *data, size_t bytes);
 
+/* One path's terms of step k: where its leaf collects them (dmft__replica_step_sums). */
+typedef struct {
+  double *Cl, *Rl;      /* row k: (k+1) blocks of k x k */
+  double *wstar_moment; /* k x k* */
+  double *loss;         /* [0] the train-loss sum, [1] the number of paths in it */
+} dmft__step_sums_t;
+
+/* Doubles of one leaf at step k: Cl and Rl rows, the moment, the loss sum and count. */
+size_t dmft__step_sums_doubles(int k, int kstar, long step);
+/* The terms of path p (its index in the group) at step k. */
+dmft__step_sums_t dmft__replica_step_sums(const dmft__replica_t *replica, long p, long k);
+
 typedef struct dmft__engine {
   const char *name;
   int is_exact; /* no sampling: one group, zero standard errors */
+  /* A path engine: step adds path by path into the leaves (step_sums); otherwise step writes
+   * its rows straight into the kernels (the exact engine, which has no paths). */
+  int sums_over_paths;
+  /* Path engines: the train loss of a reported step comes with its step sums (else the engine
+   * sets it in finish). */
+  int loss_with_step;
+  /* Optional: the paths whose Rl terms a step sums (NULL: all of the group's). */
+  long (*response_paths)(const dmft__replica_t *replica);
   /* Whether the engine can solve this problem (NULL: any). */
   int (*applies)(const dmft_problem_t *problem);
   /* Bytes of the engine state for a group of `paths` paths (an estimate for the memory check). */
   double (*bytes)(const dmft_problem_t *problem, long paths);
   int (*create)(const dmft__replica_t *replica, void **state);
-  /* Row k of Cl, Rl, wstar_moment (group averages), and train_loss[k] where reported (or in finish). */
+  /* Step k: a path engine's terms in the leaves (the march sums and normalizes them); the exact
+   * engine's row k of Cl, Rl, wstar_moment and train_loss[k]. */
   int (*step)(dmft__replica_t *replica, void *state, long k);
   /* Optional: completes train_loss at the reported steps up to last_step, for an engine that
    * defers those draws (called once, after the last step run, also after a divergence). */
@@ -104,7 +132,9 @@ double dmft__seconds_now(void);
 int dmft__replica_run(dmft__replica_t *replica, const dmft__engine_t *engine, long *diverged_step,
                       dmft__progress_t *progress);
 
-/* Divides row k of Cl and Rl, and E[dG_k w*], by the number of paths. */
-void dmft__replica_normalize_row(dmft__replica_t *replica, long k);
+/* Sums the leaves of step k into row k of Cl, Rl and E[dG_k w*] (and train_loss[k] for an engine
+ * that reports it with the step) and divides them by their numbers of paths. *decision: the
+ * group's first rank's value, the same on every rank of the group after (NULL: none). */
+void dmft__replica_reduce_step(dmft__replica_t *replica, const dmft__engine_t *engine, long k, int *decision);
 
 #endif

@@ -15,6 +15,8 @@
 
 #include "checkpoint.h"
 #include "coefficients.h"
+#include "dmft/ranks.h"
+#include "group_link.h"
 #include "dmft/dmft.h"
 #include "dmft/test_loss.h"
 #include "kernels.h"
@@ -162,6 +164,9 @@ static void group_output_regions(group_output_t *out, const dmft_result_t *r, lo
   visit(user, out->Gamma, sizeof(double) * rows * kks);
 }
 
+/* A dmft__region_fn that broadcasts each region from the rank *user (gather_groups). */
+static void broadcast_region(void *user, void *data, size_t bytes) { dmft__ranks_broadcast_bytes(data, bytes, *(int *)user); }
+
 /* Where each group is: not started, marching (its staged march kept between rounds), or
  * finished (its outputs read). */
 typedef struct {
@@ -177,6 +182,9 @@ struct dmft_solver {
   char *report; /* [K+1]: 1 at the output steps */
   group_output_t *outputs;
   group_run_t *runs;
+  dmft__group_place_t *places; /* which of each group's paths this rank marches (group_link.h) */
+  int spread;                  /* the paths are spread over the MPI ranks */
+  long saves;                  /* checkpoints written (and loaded): the ranks' files must agree */
   dmft__coefficients_t coefficients_storage;
   const dmft__coefficients_t *coefficients;
   dmft__progress_t progress;
@@ -185,12 +193,19 @@ struct dmft_solver {
 };
 typedef struct dmft_solver solve_t;
 
+/* Whether this rank marches (some of the paths of) group g. */
+static int is_here(const solve_t *s, int g) { return s->places[g].leaves > 0; }
+
 static dmft__replica_t replica_of(const solve_t *s, int g) {
   const dmft_problem_t *problem = s->problem;
+  const dmft__group_place_t *place = &s->places[g];
   return (dmft__replica_t){
       .problem = problem,
       .group = g,
-      .paths = dmft_problem_group_share(problem->paths, s->n_groups, g),
+      .group_paths = dmft_problem_group_share(problem->paths, s->n_groups, g),
+      .first_path = place->first_path,
+      .paths = place->paths,
+      .link = place->link,
       .steps = s->r->steps,
       .coefficients = s->coefficients,
       .report = s->report,
@@ -205,7 +220,9 @@ static void run_round(solve_t *s, long until, dmft__progress_t *progress, volati
   for (int g = 0; g < s->n_groups; g++) {
     group_run_t *run = &s->runs[g];
     group_output_t *out = &s->outputs[g];
-    if (run->state == DMFT__GROUP_FINISHED || (stop && *stop && run->state == DMFT__GROUP_NOT_STARTED)) continue;
+    if (!is_here(s, g) || run->state == DMFT__GROUP_FINISHED) continue;
+    /* A group shared with other ranks starts on all of them; its first rank decides the pause. */
+    if (stop && *stop && run->state == DMFT__GROUP_NOT_STARTED && !s->places[g].link) continue;
     if (run->state == DMFT__GROUP_NOT_STARTED) {
       const dmft__replica_t replica = replica_of(s, g);
       out->status = dmft__march_create(&replica, s->engine, &run->march);
@@ -230,18 +247,39 @@ static void run_round(solve_t *s, long until, dmft__progress_t *progress, volati
   }
 }
 
-static int save_checkpoint(const solve_t *s, const char *path) {
+/* Under MPI every rank writes its own groups' state (dmft_ranks_checkpoint_path). A solve of
+ * this rank alone (a sweep's job) never checkpoints. */
+static void rank_path(const solve_t *s, const char *path, char *out, size_t size) {
+  if (dmft__ranks_spread_size(s->spread) > 1) dmft_ranks_checkpoint_path(path, out, size);
+  else snprintf(out, size, "%s", path);
+}
+
+static int save_checkpoint(solve_t *s, const char *path) {
+  const int ranks = dmft__ranks_spread_size(s->spread), rank = ranks > 1 ? dmft_ranks_rank() : 0;
+  char own[4200];
+  rank_path(s, path, own, sizeof own);
   dmft__checkpoint_file_t *file = NULL;
-  int status = dmft__checkpoint_begin(path, dmft_problem_signature(s->problem), s->n_groups, &file);
+  int status = dmft__checkpoint_begin(own, dmft_problem_signature(s->problem), s->n_groups, rank, ranks, &file);
+  long saves = s->saves + 1;
+  if (status == DMFT_OK) dmft__checkpoint_write_region(file, &saves, sizeof saves);
   for (int g = 0; status == DMFT_OK && g < s->n_groups; g++) {
     group_run_t *run = &s->runs[g];
+    if (!is_here(s, g)) {
+      dmft__checkpoint_write_kind(file, DMFT__GROUP_NOT_STARTED); /* another rank's */
+      continue;
+    }
     dmft__checkpoint_write_kind(file, run->state);
     if (run->state == DMFT__GROUP_MARCHING) dmft__march_regions(run->march, dmft__checkpoint_write_region, file);
     if (run->state == DMFT__GROUP_FINISHED)
       group_output_regions(&s->outputs[g], s->r, &run->diverged_step, dmft__checkpoint_write_region, file);
   }
-  const int end = dmft__checkpoint_end(&file);
-  return status != DMFT_OK ? status : end;
+  if (status == DMFT_OK) status = dmft__checkpoint_finish(file);
+  /* Every rank's file is complete before any replaces its previous one. */
+  if (dmft__ranks_spread_size(s->spread) > 1) status = dmft_ranks_agree_status(status);
+  const int committed = dmft__checkpoint_commit(&file, status == DMFT_OK);
+  if (status == DMFT_OK) status = committed;
+  if (status == DMFT_OK) s->saves = saves;
+  return status;
 }
 
 /* The counters and indices a checkpoint carries, in range: a finished group's rows and status, a
@@ -259,12 +297,17 @@ static int adopt_loaded_state(const solve_t *s) {
   return 1;
 }
 
-static int load_checkpoint(solve_t *s, const char *path, char *message, size_t size) {
+static int load_own_checkpoint(solve_t *s, const char *path, char *message, size_t size) {
+  const int ranks = dmft__ranks_spread_size(s->spread), rank = ranks > 1 ? dmft_ranks_rank() : 0;
+  char own[4200];
+  rank_path(s, path, own, sizeof own);
   dmft__checkpoint_file_t *file = NULL;
-  int status = dmft__checkpoint_open(path, dmft_problem_signature(s->problem), s->n_groups, &file, message, size);
+  int status = dmft__checkpoint_open(own, dmft_problem_signature(s->problem), s->n_groups, rank, ranks, &file, message, size);
+  if (status == DMFT_OK) dmft__checkpoint_read_region(file, &s->saves, sizeof s->saves);
   for (int g = 0; status == DMFT_OK && g < s->n_groups; g++) {
     group_run_t *run = &s->runs[g];
     const int kind = dmft__checkpoint_read_kind(file);
+    if (!is_here(s, g)) continue;
     if (kind == DMFT__GROUP_MARCHING) {
       const dmft__replica_t replica = replica_of(s, g);
       status = dmft__march_create(&replica, s->engine, &run->march);
@@ -277,10 +320,32 @@ static int load_checkpoint(solve_t *s, const char *path, char *message, size_t s
   const int closed = dmft__checkpoint_close(&file, message, size);
   if (status == DMFT_OK && closed == DMFT_OK && !adopt_loaded_state(s)) {
     snprintf(message, size, "--resume %s: its state is not one this solve could have made (indices out of range); refused",
-             path);
+             own);
     return DMFT_EINVAL;
   }
   return status != DMFT_OK ? status : closed;
+}
+
+/* Every rank reads its own file; a refusal anywhere is everyone's, with the first refusing
+ * rank's message, and the ranks' files must come from the same save (a run killed between two
+ * ranks' renames leaves a mixed set). */
+static int load_checkpoint(solve_t *s, const char *path, char *message, size_t size) {
+  int status = load_own_checkpoint(s, path, message, size);
+  const int ranks = dmft__ranks_spread_size(s->spread);
+  if (ranks == 1) return status;
+  const int refusing = dmft__ranks_all_min(status != DMFT_OK ? dmft_ranks_rank() : ranks);
+  if (refusing < ranks) {
+    dmft__ranks_broadcast_bytes(message, size, refusing);
+    const int worst = dmft__ranks_all_min(status);
+    return worst != DMFT_OK ? worst : DMFT_EINVAL;
+  }
+  const int saves = (int)s->saves;
+  if (dmft__ranks_all_min(saves) != dmft__ranks_all_max(saves)) {
+    snprintf(message, size,
+             "--resume %s: the ranks' checkpoint files come from different saves (a run stopped while saving); refused", path);
+    return DMFT_EINVAL;
+  }
+  return DMFT_OK;
 }
 
 /* The sample side's kernels: the solver's own part of the result (a simulation has none). */
@@ -304,6 +369,8 @@ int dmft_solver_create(const dmft_problem_t *problem, dmft_progress_fn progress,
   if (!s->r || sample_side_alloc(s->r) != DMFT_OK) return DMFT_ENOMEM;
   s->engine = dmft__engine_for(problem, problem->force_dense_engine);
   s->n_groups = s->r->groups;
+  /* An exact engine has no paths to spread: every rank solves it (it is cheap) and rank 0 writes. */
+  s->spread = !problem->this_rank_alone && s->engine->sums_over_paths;
   s->threads = problem->threads > 0 ? problem->threads : omp_get_max_threads();
   s->report = calloc((size_t)s->r->steps + 1, 1);
   s->outputs = calloc((size_t)s->n_groups, sizeof(group_output_t));
@@ -316,7 +383,15 @@ int dmft_solver_create(const dmft_problem_t *problem, dmft_progress_fn progress,
   }
   if (status == DMFT_OK)
     for (long i = 0; i < s->r->rows; i++) s->report[s->r->step[i]] = 1;
-  s->progress = (dmft__progress_t){.total = (long)s->n_groups * (s->r->steps + 1), .callback = progress, .user = user};
+  long group_paths[DMFT_MAX_GROUPS];
+  for (int g = 0; g < s->n_groups; g++) group_paths[g] = dmft_problem_group_share(problem->paths, s->n_groups, g);
+  /* Collective under MPI: every rank gets here, whatever happened before. */
+  const int placed = dmft__group_places_create(group_paths, s->n_groups, s->spread, &s->places);
+  if (status == DMFT_OK) status = placed;
+  if (!s->places) return DMFT_ENOMEM;
+  long here = 0;
+  for (int g = 0; g < s->n_groups; g++) here += is_here(s, g);
+  s->progress = (dmft__progress_t){.total = here * (s->r->steps + 1), .callback = progress, .user = user};
   return status;
 }
 
@@ -331,19 +406,40 @@ int dmft_solver_load(dmft_solver_t *s, const char *path, char *message, size_t s
   const int status = load_checkpoint(s, path, message, size);
   long done = 0;
   for (int g = 0; g < s->n_groups; g++)
-    done += s->runs[g].state == DMFT__GROUP_FINISHED   ? s->r->steps + 1
+    done += !is_here(s, g)                             ? 0
+            : s->runs[g].state == DMFT__GROUP_FINISHED ? s->r->steps + 1
             : s->runs[g].state == DMFT__GROUP_MARCHING ? dmft__march_next_step(s->runs[g].march)
                                                        : 0;
   s->progress.done = done;
   return status;
 }
 
-int dmft_solver_save(const dmft_solver_t *s, const char *path) { return save_checkpoint(s, path); }
+int dmft_solver_save(dmft_solver_t *s, const char *path) { return save_checkpoint(s, path); }
 
 static int all_finished(const solve_t *s) {
   for (int g = 0; g < s->n_groups; g++)
-    if (s->runs[g].state != DMFT__GROUP_FINISHED) return 0;
+    if (is_here(s, g) && s->runs[g].state != DMFT__GROUP_FINISHED) return 0;
   return 1;
+}
+
+/* Under MPI: each group's outputs from the rank holding its first leaf to every rank, so that
+ * every rank reduces the same numbers in the same order (and rank 0 writes them). The work
+ * counters are summed over the ranks first: each counted its own paths. */
+static void gather_groups(solve_t *s) {
+  if (dmft__ranks_spread_size(s->spread) == 1) return;
+  long long counters[2] = {0, 0};
+  for (int g = 0; g < s->n_groups; g++)
+    if (is_here(s, g)) {
+      counters[0] += s->outputs[g].path_updates;
+      counters[1] += s->outputs[g].path_checks;
+    }
+  dmft__ranks_all_sum_long(counters, 2);
+  for (int g = 0; g < s->n_groups; g++) {
+    int root = s->places[g].root;
+    group_output_regions(&s->outputs[g], s->r, &s->runs[g].diverged_step, broadcast_region, &root);
+    s->outputs[g].path_updates = g == 0 ? counters[0] : 0;
+    s->outputs[g].path_checks = g == 0 ? counters[1] : 0;
+  }
 }
 
 int dmft_solver_advance(dmft_solver_t *s, long until, volatile int *stop, double max_seconds) {
@@ -359,6 +455,7 @@ int dmft_solver_advance(dmft_solver_t *s, long until, volatile int *stop, double
   openblas_set_num_threads(blas_threads);
   for (int g = 0; g < s->n_groups; g++) {
     const group_run_t *run = &s->runs[g];
+    if (!is_here(s, g)) continue;
     const int reached = run->state == DMFT__GROUP_FINISHED ||
                         (run->state == DMFT__GROUP_MARCHING && dmft__march_next_step(run->march) > until);
     if (!reached) return DMFT_EINTERRUPTED;
@@ -368,7 +465,9 @@ int dmft_solver_advance(dmft_solver_t *s, long until, volatile int *stop, double
 
 int dmft_solver_result(dmft_solver_t *s, dmft_result_t **result) {
   *result = NULL;
-  if (!all_finished(s)) return DMFT_EINVAL;
+  const int finished = all_finished(s);
+  if (dmft__ranks_spread_size(s->spread) > 1 ? dmft__ranks_all_min(finished) == 0 : !finished) return DMFT_EINVAL;
+  gather_groups(s);
   dmft_result_t *r = s->r;
   const group_output_t *outputs = s->outputs;
   const int n_groups = s->n_groups;
@@ -416,6 +515,7 @@ void dmft_solver_free(dmft_solver_t **solver) {
   free(s->outputs);
   free(s->report);
   dmft__coefficients_free(&s->coefficients_storage);
+  dmft__group_places_free(&s->places, s->n_groups);
   dmft_result_free(&s->r);
   free(s);
   *solver = NULL;
@@ -434,15 +534,21 @@ int dmft_solve_checkpointed(const dmft_problem_t *problem, dmft_progress_fn prog
   const int checkpointing = options && options->path;
   volatile int *stop = options ? options->stop : NULL;
   const long end = status == DMFT_OK ? dmft_solver_steps(solver) : 0;
+  /* Under MPI the ranks decide together: a round is over for all when it is over for each, and
+   * a stop on any rank stops all (so that every rank saves at the same round). */
+  const int together = solver && dmft__ranks_spread_size(solver->spread) > 1;
+  if (together) status = dmft_ranks_agree_status(status);
   while (status == DMFT_OK) {
-    const int reached = dmft_solver_advance(solver, end, stop, checkpointing ? options->every_seconds : 0.0);
+    int reached = dmft_solver_advance(solver, end, stop, checkpointing ? options->every_seconds : 0.0);
+    if (together) reached = dmft_ranks_agree_status(reached);
     if (reached == DMFT_OK) break;
+    const int stopped = together ? dmft__ranks_all_max(stop && *stop) : stop && *stop;
     if (!checkpointing) {
       status = DMFT_EINTERRUPTED; /* only a stop ends an advance early without checkpoints */
     } else if (dmft_solver_save(solver, options->path) != DMFT_OK) {
       status = DMFT_EIO;
       if (options->message) snprintf(options->message, options->message_size, "could not write the checkpoint %s", options->path);
-    } else if (stop && *stop) {
+    } else if (stopped) {
       status = DMFT_EINTERRUPTED;
     }
   }

@@ -22,11 +22,10 @@ void read_file(const char *path, char *buffer, size_t size) {
   fclose(file);
 }
 
-/* Runs `dmft ARGS` in the test directory; returns its exit status, output and errors kept. */
-int run(const char *arguments) {
-  char command[4096];
-  snprintf(command, sizeof command, "cd %s && %s %s > stdout.txt 2> stderr.txt < /dev/null", directory, DMFT_CLI_PATH,
-           arguments);
+/* Runs a command line in the test directory; returns its exit status, output and errors kept. */
+static int run_line(const char *line) {
+  char command[4600];
+  snprintf(command, sizeof command, "cd %s && %s > stdout.txt 2> stderr.txt < /dev/null", directory, line);
   const int status = system(command);
   char path[512];
   snprintf(path, sizeof path, "%s/stdout.txt", directory);
@@ -34,6 +33,25 @@ int run(const char *arguments) {
   snprintf(path, sizeof path, "%s/stderr.txt", directory);
   read_file(path, errors, sizeof errors);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int run(const char *arguments) {
+  char line[4096];
+  snprintf(line, sizeof line, "%s %s", DMFT_CLI_PATH, arguments);
+  return run_line(line);
+}
+
+int run_on_ranks(int ranks, const char *arguments) {
+#ifdef DMFT_MPIEXEC_PATH
+  char line[4096];
+  snprintf(line, sizeof line, "%s %s--oversubscribe -np %d %s %s", DMFT_MPIEXEC_PATH, geteuid() == 0 ? "--allow-run-as-root " : "",
+           ranks, DMFT_CLI_PATH, arguments);
+  return run_line(line);
+#else
+  (void)ranks;
+  (void)arguments;
+  return -1;
+#endif
 }
 
 int exists(const char *name) {

@@ -19,6 +19,9 @@ int cli_test_remove_directory(void);           /* 0, or 1 */
 void read_file(const char *path, char *buffer, size_t size);
 /* Runs `dmft ARGS` in the directory; returns its exit status, output and errors kept. */
 int run(const char *arguments);
+/* Runs `mpirun -np RANKS dmft ARGS` the same way (mpirun's own flags for a root user and for
+ * more ranks than cores added); needs DMFT_MPIEXEC_PATH. */
+int run_on_ranks(int ranks, const char *arguments);
 int exists(const char *name);
 void write_text(const char *name, const char *text);
 int count_lines(const char *text);

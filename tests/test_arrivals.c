@@ -10,7 +10,7 @@
 static void draw(const dmft_problem_t *p, long paths, dmft__arrivals_t *arrivals) {
   dmft__coefficients_t coefficients;
   CU_ASSERT_EQUAL_FATAL(dmft__coefficients_create(p, &coefficients), DMFT_OK);
-  CU_ASSERT_EQUAL_FATAL(dmft__arrivals_draw(p, &coefficients, 3, paths, dmft_problem_steps(p), NULL, arrivals), DMFT_OK);
+  CU_ASSERT_EQUAL_FATAL(dmft__arrivals_draw(p, &coefficients, 3, 0, paths, dmft_problem_steps(p), NULL, arrivals), DMFT_OK);
   dmft__coefficients_free(&coefficients);
 }
 

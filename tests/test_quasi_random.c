@@ -13,7 +13,7 @@
 
 static void test_points_fill_every_dyadic_interval_once(void) {
   const long n = 1024;
-  double *points = dmft__quasi_random_points(7, 3, n);
+  double *points = dmft__quasi_random_points(7, 3, 0, n);
   CU_ASSERT_PTR_NOT_NULL_FATAL(points);
   int *hits = malloc(sizeof(int) * (size_t)n);
   for (int j = 0; j < DMFT_QUASI_RANDOM_DIMS; j++) {
@@ -35,8 +35,8 @@ static void test_points_fill_every_dyadic_interval_once(void) {
 }
 
 static void test_groups_get_independent_shifts(void) {
-  double *a = dmft__quasi_random_points(7, 0, 16), *b = dmft__quasi_random_points(7, 1, 16);
-  double *again = dmft__quasi_random_points(7, 0, 16);
+  double *a = dmft__quasi_random_points(7, 0, 0, 16), *b = dmft__quasi_random_points(7, 1, 0, 16);
+  double *again = dmft__quasi_random_points(7, 0, 0, 16);
   CU_ASSERT_PTR_NOT_NULL_FATAL(a);
   CU_ASSERT_PTR_NOT_NULL_FATAL(b);
   CU_ASSERT_PTR_NOT_NULL_FATAL(again);

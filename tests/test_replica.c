@@ -1,4 +1,4 @@
-/* One replica group's march: which engine a problem gets, the row normalization, and where a
+/* One replica group's march: which engine a problem gets, the reduction of a step, and where a
  * divergence is attributed. */
 #include <stdlib.h>
 
@@ -22,24 +22,40 @@ static void test_engine_choice(void) {
   CU_ASSERT_PTR_EQUAL(dmft__engine_for(&p, 0), &dmft__engine_dense);
 }
 
-static void test_row_normalization(void) {
+/* The march sums a step's leaves into row k of the kernels and divides by the paths: 2500 paths
+ * (three leaves) each adding 2 to Cl, -1 to Rl, 0.5 to the moment and its loss. */
+static void test_step_reduction(void) {
   dmft_problem_t p;
   dmft_problem_set_defaults(&p);
-  dmft__replica_t replica = {.problem = &p, .paths = 4, .steps = 3};
+  const long paths = 2500, k = 2;
+  p.paths = DMFT_MAX_GROUPS * paths; /* group 0 has 2500 paths, all of them with tangents */
+  p.response_paths = 0;
+  char report[4] = {0, 0, 1, 0};
+  dmft__replica_t replica = {.problem = &p, .group_paths = paths, .paths = paths, .steps = 3, .report = report};
   CU_ASSERT_EQUAL_FATAL(dmft__kernels_alloc(&replica.kernels, 1, 1, 3), DMFT_OK);
-  for (long m = 0; m <= 2; m++) {
-    dmft__block(replica.kernels.Cl, 2, m, 1)[0] = 8.0;
-    dmft__block(replica.kernels.Rl, 2, m, 1)[0] = -4.0;
+  CU_ASSERT_EQUAL_FATAL(dmft__path_leaves_of(paths), 3);
+  CU_ASSERT_EQUAL_FATAL(dmft__path_sums_create(&replica.sums, paths, 0, 3, dmft__step_sums_doubles(1, 1, 3), NULL), DMFT_OK);
+  dmft__path_sums_clear(&replica.sums, dmft__step_sums_doubles(1, 1, k));
+  for (long path = 0; path < paths; path++) {
+    const dmft__step_sums_t sums = dmft__replica_step_sums(&replica, path, k);
+    for (long m = 0; m <= k; m++) {
+      sums.Cl[m] += 2.0;
+      sums.Rl[m] -= 1.0;
+    }
+    sums.wstar_moment[0] += 0.5;
+    sums.loss[0] += 3.0;
+    sums.loss[1] += 1.0;
   }
   dmft__block(replica.kernels.Cl, 3, 0, 1)[0] = 8.0;
-  replica.kernels.wstar_moment[2] = 2.0;
-  dmft__replica_normalize_row(&replica, 2);
-  for (long m = 0; m <= 2; m++) {
-    CU_ASSERT_EQUAL(dmft__block(replica.kernels.Cl, 2, m, 1)[0], 2.0);
-    CU_ASSERT_EQUAL(dmft__block(replica.kernels.Rl, 2, m, 1)[0], -1.0);
+  dmft__replica_reduce_step(&replica, &dmft__engine_dense, k, NULL);
+  for (long m = 0; m <= k; m++) {
+    CU_ASSERT_EQUAL(dmft__block(replica.kernels.Cl, k, m, 1)[0], 2.0);
+    CU_ASSERT_EQUAL(dmft__block(replica.kernels.Rl, k, m, 1)[0], -1.0);
   }
   CU_ASSERT_EQUAL(dmft__block(replica.kernels.Cl, 3, 0, 1)[0], 8.0); /* other rows untouched */
-  CU_ASSERT_EQUAL(replica.kernels.wstar_moment[2], 0.5);
+  CU_ASSERT_EQUAL(replica.kernels.wstar_moment[k], 0.5);
+  CU_ASSERT_EQUAL(replica.kernels.train_loss[k], 3.0); /* the dense engine reports it with the step */
+  dmft__path_sums_free(&replica.sums);
   dmft__kernels_free(&replica.kernels);
 }
 
@@ -53,7 +69,7 @@ static void test_divergence_step(void) {
   p.gamma = 4.0, p.eta = 5.0, p.dt = 0.1, p.tmax = 10.0;
   dmft__coefficients_t coefficients;
   CU_ASSERT_EQUAL_FATAL(dmft__coefficients_create(&p, &coefficients), DMFT_OK);
-  dmft__replica_t replica = {.problem = &p, .paths = 1, .steps = dmft_problem_steps(&p), .coefficients = &coefficients};
+  dmft__replica_t replica = {.problem = &p, .group_paths = 1, .paths = 1, .steps = dmft_problem_steps(&p), .coefficients = &coefficients};
   char *report = calloc((size_t)replica.steps + 1, 1);
   replica.report = report;
   dmft__progress_t progress = {.total = replica.steps + 1};
@@ -69,7 +85,7 @@ static void test_divergence_step(void) {
 
 int main(void) {
   CU_TestInfo tests[] = {{"engine choice", test_engine_choice},
-                         {"row normalization", test_row_normalization},
+                         {"step reduction", test_step_reduction},
                          {"divergence step", test_divergence_step},
                          CU_TEST_INFO_NULL};
   return dmft_test_run("replica", tests);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "dmft/prior.h"
+#include "dmft/ranks.h"
 #include "dmft/rng.h"
 #include "dmft/status.h"
 #include "dmft/test_loss.h"
@@ -406,6 +407,42 @@ static void accumulate(double *sum, double *squares, const double *x, long n) {
   }
 }
 
+/* Sizes of one seed's values, in doubles. */
+typedef struct {
+  size_t M, Q, rows, kernel;
+} seed_sizes_t;
+
+static int seed_values_alloc(seed_values_t *v, seed_sizes_t n, int metric) {
+  *v = (seed_values_t){.M = malloc(sizeof(double) * n.M), .Q = malloc(sizeof(double) * n.Q),
+                       .train = malloc(sizeof(double) * n.rows), .test = malloc(sizeof(double) * n.rows),
+                       .gaussian = malloc(sizeof(double) * n.rows), .C = malloc(sizeof(double) * n.kernel),
+                       .R = malloc(sizeof(double) * n.kernel), .metric = metric ? malloc(sizeof(double) * n.rows) : NULL};
+  return v->M && v->Q && v->train && v->test && v->gaussian && v->C && v->R && (!metric || v->metric) ? DMFT_OK : DMFT_ENOMEM;
+}
+
+static void seed_values_free(seed_values_t *v) {
+  free(v->M);
+  free(v->Q);
+  free(v->train);
+  free(v->test);
+  free(v->metric);
+  free(v->gaussian);
+  free(v->C);
+  free(v->R);
+}
+
+/* Under MPI: one seed's values from the rank that ran it to every rank. */
+static void broadcast_seed_values(seed_values_t *v, seed_sizes_t n, int root) {
+  dmft_ranks_broadcast(v->M, sizeof(double) * n.M, root);
+  dmft_ranks_broadcast(v->Q, sizeof(double) * n.Q, root);
+  dmft_ranks_broadcast(v->train, sizeof(double) * n.rows, root);
+  dmft_ranks_broadcast(v->test, sizeof(double) * n.rows, root);
+  if (v->metric) dmft_ranks_broadcast(v->metric, sizeof(double) * n.rows, root);
+  dmft_ranks_broadcast(v->gaussian, sizeof(double) * n.rows, root);
+  dmft_ranks_broadcast(v->C, sizeof(double) * n.kernel, root);
+  dmft_ranks_broadcast(v->R, sizeof(double) * n.kernel, root);
+}
+
 static void finish(double *mean, double *se, long n, int seeds) {
   for (long i = 0; i < n; i++) {
     const double average = mean[i] / seeds;
@@ -496,6 +533,41 @@ static int allocate_state(simulation_t *s, long rows) {
   return ok ? DMFT_OK : DMFT_ENOMEM;
 }
 
+/* One seed: its instance, the run, its values. */
+static void run_seed(simulation_t *s, const dmft_problem_t *problem, const dmft_simulation_options_t *options,
+                     dmft_test_loss_t *rule, int seed, dmft_result_t *r, dmft_simulation_t *out, seed_values_t *values,
+                     dmft_progress_fn progress, void *user) {
+  const long rows = r->rows;
+  const size_t kernel = (size_t)(rows * rows) * (size_t)(s->k * s->k);
+  const long total_steps = lround(r->t[rows - 1] / s->step_time);
+  draw_instance(s, problem, seed);
+  for (long i = 0; i < s->n; i++) s->order[i] = i;
+  s->position = s->n; /* reshuffle: the first step draws the first epoch's permutation */
+  for (int c = 0; c < COPIES; c++) memset(s->velocity[c], 0, sizeof(double) * (size_t)(s->d * s->k)); /* v_0 = 0 */
+  for (size_t i = 0; i < kernel; i++) values->R[i] = NAN;
+  dmft_rng_t rng;
+  dmft_rng_seed(&rng, problem->seed, 1000 + (uint64_t)seed, 0, STREAM_STEPS);
+  if (s->sampling == DMFT_SAMPLING_SHUFFLE_ONCE) {
+    shuffle(s->order, s->n, &rng); /* the one permutation of the whole run */
+    s->position = 0;
+  }
+  long done_steps = 0;
+  for (long row = 0; row < rows; row++) {
+    /* Mini-batch steps are finer than dt: a row is recorded at the step nearest its time. */
+    const long target = lround(r->t[row] / s->step_time);
+    for (; done_steps < target; done_steps++) {
+      set_step_coefficients(s, options, done_steps);
+      step_all(s, &rng);
+      for (int c = 1; c < copies_wanted(options); c++)
+        if (!s->started[c] && done_steps == lround(r->t[out->response_rows[c - 1]] / s->step_time)) start_copy(s, c);
+    }
+    r->t[row] = (double)done_steps * s->step_time;
+    record_row(s, rule, row, values, out->response_rows, rows);
+    if (progress) progress(((double)seed + (double)done_steps / (double)(total_steps > 0 ? total_steps : 1)) / options->seeds, user);
+  }
+  two_time_correlation(s, rows, values->C);
+}
+
 int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t *options, dmft_progress_fn progress,
                   void *user, dmft_simulation_t **result, char *message, size_t message_size) {
   *result = NULL;
@@ -516,17 +588,18 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
   out->n = s.n, out->d = s.d, out->batch = s.batch, out->step_time = s.step_time;
   const long rows = r ? r->rows : 0;
   const size_t kk = (size_t)(k * k), kks = (size_t)(k * kstar), rows_squared = (size_t)(rows * rows);
-  seed_values_t values = {
-      .M = malloc(sizeof(double) * (size_t)rows * kks), .Q = malloc(sizeof(double) * (size_t)rows * kk),
-      .train = malloc(sizeof(double) * (size_t)rows), .test = malloc(sizeof(double) * (size_t)rows),
-      .gaussian = malloc(sizeof(double) * (size_t)rows), .C = malloc(sizeof(double) * rows_squared * kk),
-      .R = malloc(sizeof(double) * rows_squared * kk),
-      .metric = r && r->test_metric ? malloc(sizeof(double) * (size_t)rows) : NULL};
+  const seed_sizes_t sizes = {.M = (size_t)rows * kks, .Q = (size_t)rows * kk, .rows = (size_t)rows, .kernel = rows_squared * kk};
+  /* Under mpirun the seeds are spread over the ranks, rank j running seeds j, j + P, ...; each
+   * round's values go to every rank and are summed in seed order, so any P gives the same bits. */
+  const int ranks = problem->this_rank_alone ? 1 : dmft_ranks_size(), me = ranks > 1 ? dmft_ranks_rank() : 0;
+  const int metric = r && r->test_metric;
+  seed_values_t values, received = {0};
+  int allocated = seed_values_alloc(&values, sizes, metric);
+  if (ranks > 1 && allocated == DMFT_OK) allocated = seed_values_alloc(&received, sizes, metric);
   out->test_loss_gaussian = calloc((size_t)rows, sizeof(double));
   out->test_loss_gaussian_se = calloc((size_t)rows, sizeof(double));
   dmft_test_loss_t *rule = NULL;
-  if (!r || !values.M || !values.Q || (r->test_metric && !values.metric) || !values.train || !values.test || !values.gaussian || !values.C || !values.R ||
-      !out->test_loss_gaussian || !out->test_loss_gaussian_se || allocate_state(&s, rows) != DMFT_OK ||
+  if (!r || allocated != DMFT_OK || !out->test_loss_gaussian || !out->test_loss_gaussian_se || allocate_state(&s, rows) != DMFT_OK ||
       dmft_test_loss_create(&problem->model, problem->teacher_var, problem->seed, 999, &rule) != DMFT_OK)
     status = DMFT_ENOMEM;
   /* The response columns: rows at a quarter and at half of the horizon. */
@@ -536,43 +609,24 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
     r->rows_done = rows;
   }
 
-  const long total_steps = r ? lround(r->t[rows - 1] / s.step_time) : 0;
-  for (int seed = 0; status == DMFT_OK && seed < options->seeds; seed++) {
-    draw_instance(&s, problem, seed);
-    for (long i = 0; i < s.n; i++) s.order[i] = i;
-    s.position = s.n; /* reshuffle: the first step draws the first epoch's permutation */
-    for (int c = 0; c < COPIES; c++) memset(s.velocity[c], 0, sizeof(double) * (size_t)(s.d * s.k)); /* v_0 = 0 */
-    for (size_t i = 0; i < rows_squared * kk; i++) values.R[i] = NAN;
-    dmft_rng_t rng;
-    dmft_rng_seed(&rng, problem->seed, 1000 + (uint64_t)seed, 0, STREAM_STEPS);
-    if (s.sampling == DMFT_SAMPLING_SHUFFLE_ONCE) {
-      shuffle(s.order, s.n, &rng); /* the one permutation of the whole run */
-      s.position = 0;
+  for (int round = 0; status == DMFT_OK && round < options->seeds; round += ranks) {
+    const int seed = round + me;
+    if (seed < options->seeds) run_seed(&s, problem, options, rule, seed, r, out, &values, progress, user);
+    for (int j = 0; j < ranks && round + j < options->seeds; j++) {
+      seed_values_t *v = j == me ? &values : &received;
+      if (ranks > 1) broadcast_seed_values(v, sizes, j);
+      accumulate(r->M, r->M_se, v->M, rows * (long)kks);
+      accumulate(r->Q, r->Q_se, v->Q, rows * (long)kk);
+      accumulate(r->train_loss, r->train_loss_se, v->train, rows);
+      accumulate(r->test_loss, r->test_loss_se, v->test, rows);
+      if (v->metric) accumulate(r->test_metric, r->test_metric_se, v->metric, rows);
+      accumulate(out->test_loss_gaussian, out->test_loss_gaussian_se, v->gaussian, rows);
+      accumulate(r->C, r->C_se, v->C, (long)(rows_squared * kk));
+      accumulate(r->R, r->R_se, v->R, (long)(rows_squared * kk));
     }
-    long done_steps = 0;
-    for (long row = 0; row < rows; row++) {
-      /* Mini-batch steps are finer than dt: a row is recorded at the step nearest its time. */
-      const long target = lround(r->t[row] / s.step_time);
-      for (; done_steps < target; done_steps++) {
-        set_step_coefficients(&s, options, done_steps);
-        step_all(&s, &rng);
-        for (int c = 1; c < copies_wanted(options); c++)
-          if (!s.started[c] && done_steps == lround(r->t[out->response_rows[c - 1]] / s.step_time)) start_copy(&s, c);
-      }
-      r->t[row] = (double)done_steps * s.step_time;
-      record_row(&s, rule, row, &values, out->response_rows, rows);
-      if (progress) progress(((double)seed + (double)done_steps / (double)(total_steps > 0 ? total_steps : 1)) / options->seeds, user);
-    }
-    two_time_correlation(&s, rows, values.C);
-    accumulate(r->M, r->M_se, values.M, rows * (long)kks);
-    accumulate(r->Q, r->Q_se, values.Q, rows * (long)kk);
-    accumulate(r->train_loss, r->train_loss_se, values.train, rows);
-    accumulate(r->test_loss, r->test_loss_se, values.test, rows);
-    if (values.metric) accumulate(r->test_metric, r->test_metric_se, values.metric, rows);
-    accumulate(out->test_loss_gaussian, out->test_loss_gaussian_se, values.gaussian, rows);
-    accumulate(r->C, r->C_se, values.C, (long)(rows_squared * kk));
-    accumulate(r->R, r->R_se, values.R, (long)(rows_squared * kk));
   }
+  /* The times of the rows, rounded to whole mini-batch steps, as rank 0's seeds had them. */
+  if (r && ranks > 1) dmft_ranks_broadcast(r->t, sizeof(double) * (size_t)rows, 0);
   if (status == DMFT_OK) {
     finish(r->M, r->M_se, rows * (long)kks, options->seeds);
     finish(r->Q, r->Q_se, rows * (long)kk, options->seeds);
@@ -589,13 +643,7 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
   }
   dmft_test_loss_free(&rule);
   free_state(&s);
-  free(values.M);
-  free(values.Q);
-  free(values.train);
-  free(values.test);
-  free(values.metric);
-  free(values.gaussian);
-  free(values.C);
-  free(values.R);
+  seed_values_free(&values);
+  seed_values_free(&received);
   return status;
 }

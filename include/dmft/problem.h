@@ -48,6 +48,9 @@ typedef struct dmft_problem {
   int quasi_random;     /* the first draws of every path from a randomized Sobol sequence (solver/quasi_random.h) */
   int force_dense_engine; /* run point processes through the dense engine (tests only) */
   int keep_group_values;  /* also return each replica group's M, Q and losses (dmft converge) */
+  /* Under MPI (dmft/ranks.h): 0 spreads every group's paths over the ranks, 1 solves on this
+   * rank alone (a sweep's job). Changes no number. */
+  int this_rank_alone;
 } dmft_problem_t;
 
 /* The replica groups: paths are split into this many independent solves whose spread gives

@@ -73,7 +73,7 @@ int dmft_solver_advance(dmft_solver_t *solver, long until, volatile int *stop, d
 /* The whole state into `path` (written under a temporary name, flushed, renamed): DMFT_OK or
  * DMFT_EIO. Load right after create, with the same problem: DMFT_OK, or DMFT_EINVAL with a
  * one-line message (another problem or version, a bad checksum, truncated). */
-int dmft_solver_save(const dmft_solver_t *solver, const char *path);
+int dmft_solver_save(dmft_solver_t *solver, const char *path);
 int dmft_solver_load(dmft_solver_t *solver, const char *path, char *message, size_t message_size);
 /* Once every group is at the end: the result (the caller frees it), DMFT_OK or DMFT_EDIVERGED. */
 int dmft_solver_result(dmft_solver_t *solver, dmft_result_t **result);
