@@ -23,7 +23,8 @@ const char *const cli_solve_summary =
     "Solve the DMFT equations of multi-pass SGD (poisson, bernoulli), SME (gauss) or gradient flow (flow)\n"
     "for a multi-index model, and write the learning curves, overlaps and two-time kernels with their\n"
     "standard errors to PREFIX.csv and PREFIX.h5. With --checkpoint FILE the state is saved every\n"
-    "--checkpoint-every seconds and on SIGINT/SIGTERM; --resume FILE continues it to the same bits.";
+    "--checkpoint-every seconds and on SIGINT/SIGTERM; --resume FILE continues it to the same bits.\n"
+    "Under mpirun -np P every replica group's paths are spread over the ranks, with the same output.";
 
 /* The numbers that say whether the result can be trusted, and any warning (dmft/health.h). */
 static void print_health(const dmft_problem_t *problem, const dmft_result_t *result) {

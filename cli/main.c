@@ -24,6 +24,8 @@ static void print_usage(FILE *stream) {
          "  list      list the models (built-in and --plugin files), their parameters and the noise modules\n"
          "  check-plugin  run the conformance checks on a model plugin\n\n"
          "  dmft COMMAND --help   options of a command (also dmft COMMAND -h, dmft help COMMAND)\n"
+         "  mpirun -np P dmft COMMAND ...  spread solve, simulate, validate, converge or sweep over P MPI ranks\n"
+         "                        (the same files as one process; see docs/mpi.md)\n"
          "  dmft --version        the version\n"
          "  dmft --man            the manual page (roff; installed as dmft.1)\n"
          "  dmft --bash-completion  the bash completion script (installed for bash-completion)\n");

@@ -56,7 +56,9 @@ void cli_print_manual(FILE *out) {
                  "flow). Every sampled number comes with a standard error from independent replica groups. A companion "
                  "finite-n simulator of the real algorithms validates the solver. The options of a command can also be "
                  "given in an INI file (--config FILE), by the same names without dashes; the command line overrides "
-                 "the file, and paths in the file are relative to it.");
+                 "the file, and paths in the file are relative to it. Under mpirun -np P, solve and converge spread "
+                 "every replica group's paths over the P ranks, simulate and validate also their seeds, and sweep its "
+                 "configurations; rank 0 writes the same files as one process would, to the bit.");
   fprintf(out, "\n.SH COMMANDS\n");
   for (size_t i = 0; i < COMMAND_COUNT; i++) {
     fprintf(out, ".SS dmft %s\n", commands[i].name);
