@@ -60,6 +60,11 @@ static int check_checkpoint_options(const cli_options_t *options, char *message,
   }
   const char *path = options->checkpoint_path ? options->checkpoint_path : options->resume_path;
   if (!path) return 1;
+  if (options->problem.engine_volterra) {
+    snprintf(message, size, "--%s: --engine volterra keeps no state to save (it solves 10^6 steps in seconds)",
+             options->checkpoint_path ? "checkpoint" : "resume");
+    return 0;
+  }
   struct stat status;
   if (stat(path, &status) == 0 && !S_ISREG(status.st_mode)) {
     snprintf(message, size, "--checkpoint: '%s' exists and is not a regular file", path);
@@ -86,13 +91,14 @@ static int check_checkpoint_options(const cli_options_t *options, char *message,
  * the result is in memory) and the health of the result. */
 static void print_summary(const cli_options_t *options, const cli_output_t *output, const dmft_result_t *result,
                           double seconds) {
+  char how[96];
+  if (options->problem.engine_volterra) snprintf(how, sizeof how, "the Volterra engine, no paths");
+  else snprintf(how, sizeof how, "%ld paths in %d replica groups", options->problem.paths, result->groups);
   if (cli_session()->write_files)
-    printf("dmft solve: wrote %s and %s (%ld rows to t = %g, %ld paths in %d replica groups, %.1f s)\n", output->final[0],
-           output->final[1], result->rows_done, result->t[result->rows_done - 1], options->problem.paths, result->groups,
-           seconds);
+    printf("dmft solve: wrote %s and %s (%ld rows to t = %g, %s, %.1f s)\n", output->final[0], output->final[1],
+           result->rows_done, result->t[result->rows_done - 1], how, seconds);
   else
-    printf("dmft solve: %ld rows to t = %g, %ld paths in %d replica groups, %.1f s\n", result->rows_done,
-           result->t[result->rows_done - 1], options->problem.paths, result->groups, seconds);
+    printf("dmft solve: %ld rows to t = %g, %s, %.1f s\n", result->rows_done, result->t[result->rows_done - 1], how, seconds);
   print_health(&options->problem, result);
   if (options->report_dir) printf("  report: %s/index.html and %s/report.md\n", options->report_dir, options->report_dir);
 }

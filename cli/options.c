@@ -49,6 +49,8 @@ static const option_spec_t specs[] = {
     {"train-loss-paths", KIND_INTEGER, "N", "poisson/bernoulli: the train loss of a reported step averages the paths that jump there and about N others (0: every path)", SOLVING},
     {"response-paths", KIND_INTEGER, "N", "gauss/flow: the responses average the pathwise tangents of about N paths (0: every path)", SOLVING},
     {"parameter-side", KIND_NAME, "NAME", "how the parameter side is solved: auto (exact when linear) | sampled", SOLVING},
+    {"engine", KIND_NAME, "NAME", "how the equations are solved: auto | volterra (the linear model without paths, docs/volterra.md)", CLI_SOLVE},
+    {"volterra-direct", KIND_FLAG, "", "--engine volterra: solve the O(K^2) convolution form, a check of the O(K N) recursion", CLI_SOLVE},
     {"model-param", KIND_TEXT, "NAME=VALUE", "a parameter of the chosen components (repeatable; dmft list shows them)", ALL},
     {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)", ALL},
     {"flip-prob", KIND_NUMBER, "P", "sign teacher: probability in [0, 0.5] of flipping a label", ALL},
@@ -281,6 +283,10 @@ static int set_name(cli_options_t *options, const char *name, const char *value,
     options->algorithm_given = 1;
     return 0;
   }
+  if (strcmp(name, "engine") == 0 && (strcmp(value, "auto") == 0 || strcmp(value, "volterra") == 0)) {
+    options->problem.engine_volterra = strcmp(value, "volterra") == 0;
+    return 0;
+  }
   if (strcmp(name, "suite") == 0 && (strcmp(value, "paper") == 0 || strcmp(value, "paper-quick") == 0)) {
     options->suite = strcmp(value, "paper") == 0 ? "paper" : "paper-quick";
     return 0;
@@ -490,9 +496,10 @@ int cli_option_set(cli_options_t *options, const char *name, const char *value, 
       }
       return 0;
     case KIND_FLAG: {
-      int *flag = strcmp(name, "quiet") == 0          ? &options->quiet
-                  : strcmp(name, "quasi-random") == 0 ? &options->problem.quasi_random
-                                                      : &options->independent_levels;
+      int *flag = strcmp(name, "quiet") == 0             ? &options->quiet
+                  : strcmp(name, "quasi-random") == 0    ? &options->problem.quasi_random
+                  : strcmp(name, "volterra-direct") == 0 ? &options->problem.volterra_direct
+                                                         : &options->independent_levels;
       if (strcmp(value, "1") == 0 || strcmp(value, "true") == 0 || strcmp(value, "yes") == 0) *flag = 1;
       else if (strcmp(value, "0") == 0 || strcmp(value, "false") == 0 || strcmp(value, "no") == 0) *flag = 0;
       else {
@@ -810,6 +817,7 @@ static void default_text(cli_options_t *defaults, const option_spec_t *spec, cha
                  {"teacher-prior", dmft_prior_name(p->teacher_prior)},
                  {"init-prior", dmft_prior_name(p->init_prior)},
                  {"parameter-side", "auto"},
+                 {"engine", "auto"},
                  {"noise", p->noise->name},
                  {"eta-schedule", dmft_schedule_name(p->eta_schedule.kind)},
                  {"kappa-schedule", dmft_schedule_name(p->kappa_schedule.kind)},

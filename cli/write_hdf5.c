@@ -265,7 +265,9 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
   if (!corner) s = -1;
   free(corner);
   s |= cli_hdf5_write_problem(file, problem, r);
-  s |= simulation ? write_simulation(file, simulation) : cli_hdf5_set_string(file, "kind", "dmft solution");
+  s |= simulation                 ? write_simulation(file, simulation)
+       : problem->engine_volterra ? cli_hdf5_set_string(file, "kind", "dmft solution, Volterra engine (no paths)")
+                                  : cli_hdf5_set_string(file, "kind", "dmft solution");
   if (!simulation) s |= write_health(file, problem, r);
   if (s >= 0 && cli_hdf5_describe(file) < 0) s = -1;
   if (s < 0) {

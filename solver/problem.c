@@ -1,4 +1,5 @@
 #include "dmft/problem.h"
+#include "dmft/volterra.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -14,6 +15,8 @@
 #include "replica.h"
 
 #define DMFT_MAX_STEPS 200000
+/* The Volterra engine keeps O(N) numbers whatever K: its limit is time, 10^7 steps a minute or so. */
+#define DMFT_MAX_VOLTERRA_STEPS 20000000
 #define STEPS_SATURATED (1L << 40)
 #define DMFT_MAX_OUTPUT_ROWS 1001
 
@@ -94,7 +97,7 @@ long dmft_problem_output_every(const dmft_problem_t *problem) {
 }
 
 int dmft_problem_groups(const dmft_problem_t *problem) {
-  if (dmft__engine_for(problem, problem->force_dense_engine)->is_exact) return 1;
+  if (problem->engine_volterra || dmft__engine_for(problem, problem->force_dense_engine)->is_exact) return 1;
   return problem->paths < DMFT_MAX_GROUPS ? (int)problem->paths : DMFT_MAX_GROUPS;
 }
 
@@ -200,8 +203,10 @@ int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size
   if (problem->momentum_time > 0 && dmft_problem_parameter_side_is_sampled(problem))
     REJECT("--momentum-time needs the exact parameter side: ridge alone, no --regularizer and no --parameter-side sampled");
   if (problem->kappa_schedule.kind == DMFT_SCHEDULE_COSINE) REJECT("--kappa-schedule must be one of constant | linear | file (got cosine)");
-  if (problem->tmax / problem->dt > DMFT_MAX_STEPS)
-    REJECT("--dt must give at most %d steps up to --tmax (got %.3g steps)", DMFT_MAX_STEPS, ceil(problem->tmax / problem->dt));
+  const long max_steps = problem->engine_volterra ? DMFT_MAX_VOLTERRA_STEPS : DMFT_MAX_STEPS;
+  if (problem->tmax / problem->dt > max_steps)
+    REJECT("--dt must give at most %ld steps up to --tmax%s (got %.3g steps)", max_steps,
+           problem->engine_volterra ? " with --engine volterra" : "", ceil(problem->tmax / problem->dt));
   if (problem->paths < 1) REJECT("--paths must be an integer >= 1 (got %ld)", problem->paths);
   if (problem->threads < 0 || problem->threads > 1024)
     REJECT("--threads must be an integer from 0 (all cores) to 1024 (got %d)", problem->threads);
@@ -263,6 +268,13 @@ static int check_memory(const dmft_problem_t *problem, char *message, size_t mes
  * take, and memory. */
 static int check_solver(const dmft_problem_t *problem, char *message, size_t message_size) {
   const dmft_model_t *model = &problem->model;
+  if (problem->engine_volterra) {
+    /* No paths and no two-time memory beyond the output grid: none of the checks below apply. */
+    const char *needs = dmft_volterra_unsupported(problem);
+    if (needs) REJECT("--engine volterra solves %s", needs);
+    return DMFT_OK;
+  }
+  if (problem->volterra_direct) REJECT("--volterra-direct is a mode of --engine volterra");
   const double kappa = dmft_problem_largest_kappa(problem);
   const char *noise_problem = problem->noise->check ? problem->noise->check(kappa, problem->dt) : NULL;
   if (noise_problem)
@@ -311,6 +323,10 @@ uint64_t dmft_problem_signature(const dmft_problem_t *p) {
   if (p->momentum_time != 0) {
     used = (int)strlen(text);
     snprintf(text + used, sizeof text - (size_t)used, "|momentum:%.17g", p->momentum_time);
+  }
+  if (p->engine_volterra) { /* other numbers than the DMFT's (no Monte Carlo) */
+    used = (int)strlen(text);
+    snprintf(text + used, sizeof text - (size_t)used, "|volterra:%d", p->volterra_direct);
   }
   uint64_t hash = 14695981039346656037ULL;
   for (int i = 0; i < 2; i++)

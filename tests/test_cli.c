@@ -60,6 +60,12 @@ static void test_bad_input_is_refused_and_loses_nothing(void) {
       /* momentum */
       {"--momentum-time -1", "--momentum-time"}, {"--momentum-time inf", "--momentum-time"},
       {"--momentum-time 0.3 --regularizer l1", "--momentum-time"},
+      /* the Volterra engine */
+      {"--engine fast", "--engine"}, {"--engine volterra", "--engine volterra"},
+      {"--engine volterra --loss squared --activation linear --teacher linear --k 2", "--k 1"},
+      {"--engine volterra --loss squared --activation linear --teacher linear --noise reshuffle", "--engine volterra"},
+      {"--volterra-direct", "--volterra-direct"},
+      {"--engine volterra --loss squared --activation linear --teacher linear --checkpoint c.ckpt", "--checkpoint"},
   };
   write_text("bad.ini", "[solve]\ngamma = lots\n");
   write_text("schedule-short.txt", "0 1\n3 0.5\n");
@@ -418,6 +424,28 @@ static void test_solve_report(void) {
   expect_refusal("sweep --quiet --sweep eta=1,2 --report sweep-report", "--report");
 }
 
+/* --engine volterra through the command line: the solve's layout, zero standard errors, the
+ * kind of solution in the HDF5 file, 10^5 steps in well under a second here, and the summary. */
+static void test_volterra_engine(void) {
+  const char *linear = "--loss squared --activation linear --teacher linear";
+  char arguments[512];
+  snprintf(arguments, sizeof arguments, "solve --engine volterra %s --tmax 1000 --dt 0.01 --out volterra", linear);
+  CU_ASSERT_EQUAL_FATAL(run(arguments), 0);
+  CU_ASSERT(strstr(output, "the Volterra engine, no paths") != NULL);
+  char csv[262144];
+  text_of("volterra.csv", csv, sizeof csv);
+  const char *header = "t,epoch,M,Q,train_loss,test_loss,M_se,Q_se,train_loss_se,test_loss_se\n";
+  CU_ASSERT(strncmp(csv, header, strlen(header)) == 0);
+  CU_ASSERT(strstr(csv, "\n1000,1000,") != NULL); /* the last row, at tmax */
+  CU_ASSERT(strstr(csv, ",0,0,0,0\n") != NULL);   /* no Monte Carlo */
+  char command[1024];
+  snprintf(command, sizeof command,
+           "cd %s && /usr/bin/python3 -c \"import h5py; f = h5py.File('volterra.h5'); import sys; "
+           "sys.exit(0 if 'Volterra' in str(f.attrs['kind']) and f['C'].shape == (1001, 1001, 1, 1) and f['M_se'][()].max() == 0 else 1)\"",
+           directory);
+  CU_ASSERT_EQUAL(system(command), 0);
+}
+
 int main(void) {
   if (cli_test_make_directory("cli") != 0) return 1;
   CU_TestInfo tests[] = {{"help, version, list", test_help_version_list},
@@ -433,6 +461,7 @@ int main(void) {
                          {"online", test_online},
                          {"plugins", test_plugins},
                          {"solve report", test_solve_report},
+                         {"volterra engine", test_volterra_engine},
                          CU_TEST_INFO_NULL};
   const int failed = dmft_test_run("cli", tests);
   return cli_test_remove_directory() != 0 ? 1 : failed;

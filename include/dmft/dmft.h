@@ -6,10 +6,12 @@
 #include "dmft/model.h"
 #include "dmft/noise.h"
 #include "dmft/problem.h"
+#include "dmft/ranks.h"
 #include "dmft/rng.h"
 #include "dmft/solver.h"
 #include "dmft/status.h"
 #include "dmft/test_loss.h"
+#include "dmft/volterra.h"
 
 const char *dmft_version(void);
 

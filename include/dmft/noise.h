@@ -25,6 +25,9 @@ typedef struct dmft_noise_type {
   int arrives_in_epochs;
   /* The increment dz of one step of length dt for a process of rate `rate` (kappabar). */
   double (*increment)(dmft_rng_t *rng, double rate, double dt);
+  /* Var(dz) of that increment, which is all the linear model's learning curves need of the noise
+   * (dmft/volterra.h); NULL for a scheme whose increments are not independent. */
+  double (*increment_variance)(double rate, double dt);
   /* Point processes only: the time of the first arrival after time `after` (a negative `after`
    * at the start) and, in *step, the step of length dt that holds it. Several arrivals can share
    * a step; counting them step by step has the law of increment(). The poisson driver draws

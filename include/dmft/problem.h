@@ -51,6 +51,9 @@ typedef struct dmft_problem {
   /* Under MPI (dmft/ranks.h): 0 spreads every group's paths over the ranks, 1 solves on this
    * rank alone (a sweep's job). Changes no number. */
   int this_rank_alone;
+  /* --engine volterra: the linear model's one-time equations, no paths (dmft/volterra.h);
+   * volterra_direct solves their O(K^2) convolution form instead, as a check. */
+  int engine_volterra, volterra_direct;
 } dmft_problem_t;
 
 /* The replica groups: paths are split into this many independent solves whose spread gives

@@ -22,12 +22,15 @@ static const char *bernoulli_check(double rate, double dt) {
   return rate * dt <= 1.0 ? NULL : "kappa*dt <= 1 for the bernoulli noise (a probability)";
 }
 
+static double bernoulli_increment_variance(double rate, double dt) { return rate * dt * (1.0 - rate * dt); }
+
 const dmft_noise_type_t dmft_noise_bernoulli = {
     .name = "bernoulli",
     .summary = "SGD, extensive batch: each sample in each batch with probability kappa dt",
     .is_point_process = 1,
     .is_deterministic = 0,
     .increment = bernoulli_increment,
+    .increment_variance = bernoulli_increment_variance,
     .next_arrival = bernoulli_next_arrival,
     .check = bernoulli_check,
 };

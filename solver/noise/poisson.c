@@ -16,12 +16,16 @@ static const char *poisson_check(double rate, double dt) {
   return rate * dt <= 30.0 ? NULL : "kappa*dt <= 30 for the poisson noise";
 }
 
+/* A Poisson count's variance is its mean. */
+static double poisson_increment_variance(double rate, double dt) { return rate * dt; }
+
 const dmft_noise_type_t dmft_noise_poisson = {
     .name = "poisson",
     .summary = "SGD: Poisson(kappa dt) sample draws per step (the paper's limit)",
     .is_point_process = 1,
     .is_deterministic = 0,
     .increment = poisson_increment,
+    .increment_variance = poisson_increment_variance,
     .next_arrival = poisson_next_arrival,
     .check = poisson_check,
 };
