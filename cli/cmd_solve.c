@@ -30,10 +30,12 @@ const char *const cli_solve_summary =
 static void print_health(const dmft_problem_t *problem, const dmft_result_t *result) {
   dmft_health_t health;
   dmft_result_health(problem, result, &health);
+  char eigenvalue[64] = "not computed (--no-kernels)";
+  if (result->C) snprintf(eigenvalue, sizeof eigenvalue, "%.2g of the largest", health.smallest_eigenvalue_C);
   printf("  health: relative s.e. at t = %g: M %.2g, Q %.2g, train loss %.2g, test loss %.2g; smallest eigenvalue of C "
-         "%.2g of the largest; %s\n",
+         "%s; %s\n",
          result->t[result->rows_done - 1], health.relative_se_M, health.relative_se_Q, health.relative_se_train_loss,
-         health.relative_se_test_loss, health.smallest_eigenvalue_C, health.warning_count ? "WARNINGS:" : "no warnings");
+         health.relative_se_test_loss, eigenvalue, health.warning_count ? "WARNINGS:" : "no warnings");
   for (int i = 0; i < health.warning_count; i++) printf("  warning: %s\n", health.warnings[i]);
 }
 
@@ -87,6 +89,15 @@ static int check_checkpoint_options(const cli_options_t *options, char *message,
   return cli_output_directory_takes_files("--checkpoint", dirname(copy), message, size);
 }
 
+/* --report draws the two-time kernels. 1, or 0 with a message. */
+static int check_report_options(const cli_options_t *options, char *message, size_t size) {
+  if (options->report_dir && options->problem.no_kernels) {
+    snprintf(message, size, "--report draws the two-time kernels, which --no-kernels leaves out: give one of them");
+    return 0;
+  }
+  return 1;
+}
+
 /* What a finished solve tells its user: the files it wrote (or, embedded without files, that
  * the result is in memory) and the health of the result. */
 static void print_summary(const cli_options_t *options, const cli_output_t *output, const dmft_result_t *result,
@@ -131,6 +142,7 @@ int cli_solve(int argc, char **argv) {
   const int writes_report = options.report_dir && dmft_ranks_rank() == 0;
   const int refused = parsed != 0 || dmft_problem_check(&options.problem, message, sizeof message) != DMFT_OK ||
                       !check_checkpoint_options(&options, message, sizeof message) ||
+                      !check_report_options(&options, message, sizeof message) ||
                       (session->write_files && !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) ||
                       (writes_report && cli_report_prepare("--report", options.report_dir, message, sizeof message) != 0);
   if (refused) cli_fail("dmft solve: %s", message);

@@ -3,6 +3,7 @@
 
 #include "dmft/plugin.h"
 #include "dmft/status.h"
+#include "dmft/volterra.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -51,6 +52,7 @@ static const option_spec_t specs[] = {
     {"parameter-side", KIND_NAME, "NAME", "how the parameter side is solved: auto (exact when linear) | sampled", SOLVING},
     {"engine", KIND_NAME, "NAME", "how the equations are solved: auto | volterra (the linear model without paths, docs/volterra.md)", CLI_SOLVE},
     {"volterra-direct", KIND_FLAG, "", "--engine volterra: solve the O(K^2) convolution form, a check of the O(K N) recursion", CLI_SOLVE},
+    {"no-kernels", KIND_FLAG, "", "write the one-time observables only, no two-time kernels (for the linear model: --engine volterra)", CLI_SOLVE},
     {"model-param", KIND_TEXT, "NAME=VALUE", "a parameter of the chosen components (repeatable; dmft list shows them)", ALL},
     {"label-noise", KIND_NUMBER, "S", "Gaussian label noise, y += S eps (S >= 0)", ALL},
     {"flip-prob", KIND_NUMBER, "P", "sign teacher: probability in [0, 0.5] of flipping a label", ALL},
@@ -499,6 +501,7 @@ int cli_option_set(cli_options_t *options, const char *name, const char *value, 
       int *flag = strcmp(name, "quiet") == 0             ? &options->quiet
                   : strcmp(name, "quasi-random") == 0    ? &options->problem.quasi_random
                   : strcmp(name, "volterra-direct") == 0 ? &options->problem.volterra_direct
+                  : strcmp(name, "no-kernels") == 0      ? &options->problem.no_kernels
                                                          : &options->independent_levels;
       if (strcmp(value, "1") == 0 || strcmp(value, "true") == 0 || strcmp(value, "yes") == 0) *flag = 1;
       else if (strcmp(value, "0") == 0 || strcmp(value, "false") == 0 || strcmp(value, "no") == 0) *flag = 0;
@@ -692,6 +695,10 @@ static int next_option(cli_command_t command, int argc, char **argv, int *index,
   return 0;
 }
 
+void cli_options_choose_engine(cli_options_t *options) {
+  if (options->problem.no_kernels && !dmft_volterra_unsupported(&options->problem)) options->problem.engine_volterra = 1;
+}
+
 int cli_options_check_combinations(const cli_options_t *options, char *message, size_t size) {
   const dmft_schedule_t *eta = &options->problem.eta_schedule, *kappa = &options->problem.kappa_schedule;
   const struct {
@@ -743,7 +750,10 @@ int cli_options_parse(cli_options_t *options, int argc, char **argv, char *messa
     if (strcmp(name, "config") == 0) continue;
     if (cli_option_set(options, name, value, message, size) != 0) return 2;
   }
-  return cli_options_check_combinations(options, message, size) != 0 ? 2 : cli_options_apply_model_params(options, message, size);
+  if (cli_options_check_combinations(options, message, size) != 0 || cli_options_apply_model_params(options, message, size) != 0)
+    return 2;
+  cli_options_choose_engine(options);
+  return 0;
 }
 
 /* An integer option's value in `options` (1), or 0 for a name that is not one. */

@@ -105,6 +105,9 @@ int cli_options_check_combinations(const cli_options_t *options, char *message, 
 /* --huber-delta and the --model-param values, applied again after a component was set (setting
  * one resets its parameters to their defaults): what a sweep does for each configuration. */
 int cli_options_apply_model_params(cli_options_t *options, char *message, size_t size);
+/* --no-kernels asks for the one-time observables only: a problem the Volterra engine solves (the
+ * linear model) then goes to it, with no paths (dmft/volterra.h). Call after the model is set. */
+void cli_options_choose_engine(cli_options_t *options);
 
 /* The simulation a parsed command line asks for, at size n: the algorithm --simulate names, or
  * the one --noise describes. */

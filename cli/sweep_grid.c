@@ -125,6 +125,7 @@ int cli_sweep_grid_options(const cli_sweep_grid_t *grid, long index, const cli_o
     snprintf(message, size, "--sweep configuration %ld: %s", index + 1, inner);
     return 2;
   }
+  cli_options_choose_engine(options);
   return 0;
 }
 

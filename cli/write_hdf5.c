@@ -245,7 +245,8 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
   double *corner = malloc(sizeof(double) * (rows > 0 ? rows * rows * kk : 1));
   const double *sources[4] = {r->C, r->C_se, r->R, r->R_se};
   const char *names[4] = {"C", "C_se", "R", "R_se"};
-  for (int n = 0; n < 4 && corner; n++) {
+  const int kernels = simulation || !problem->no_kernels; /* --no-kernels: the one-time observables only */
+  for (int n = 0; n < 4 && corner && kernels; n++) {
     for (hsize_t i = 0; i < rows; i++)
       for (hsize_t j = 0; j < rows * kk; j++) corner[i * rows * kk + j] = sources[n][i * planned * kk + j];
     s |= write_dataset(file, names[n], 4, two_time, corner);
@@ -253,7 +254,7 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
   /* The sample side's kernels, which only the solver has. */
   const double *sample_sources[4] = {r->Cl, r->Cl_se, r->Rl, r->Rl_se};
   const char *sample_names[4] = {"Cl", "Cl_se", "Rl", "Rl_se"};
-  for (int n = 0; n < 4 && corner && r->Cl; n++) {
+  for (int n = 0; n < 4 && corner && r->Cl && kernels; n++) {
     for (hsize_t i = 0; i < rows; i++)
       for (hsize_t j = 0; j < rows * kk; j++) corner[i * rows * kk + j] = sample_sources[n][i * planned * kk + j];
     s |= write_dataset(file, sample_names[n], 4, two_time, corner);

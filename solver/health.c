@@ -100,7 +100,7 @@ int dmft_result_health(const dmft_problem_t *p, const dmft_result_t *r, dmft_hea
       warn(health, "a standard error at t = %g is not a finite number", r->t[last]);
       break;
     }
-  const int status = smallest_eigenvalue(r, &health->smallest_eigenvalue_C);
+  const int status = r->C ? smallest_eigenvalue(r, &health->smallest_eigenvalue_C) : DMFT_OK; /* none: --no-kernels */
   if (isfinite(health->smallest_eigenvalue_C) && health->smallest_eigenvalue_C < -1e-8)
     warn(health, "C has a negative eigenvalue (%.3g of the largest): the kernel is not a covariance; raise --paths or "
          "lower --dt", health->smallest_eigenvalue_C);

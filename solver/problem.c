@@ -328,6 +328,10 @@ uint64_t dmft_problem_signature(const dmft_problem_t *p) {
     used = (int)strlen(text);
     snprintf(text + used, sizeof text - (size_t)used, "|volterra:%d", p->volterra_direct);
   }
+  if (p->no_kernels) { /* other files: a sweep must not take them for a run with kernels */
+    used = (int)strlen(text);
+    snprintf(text + used, sizeof text - (size_t)used, "|no-kernels");
+  }
   uint64_t hash = 14695981039346656037ULL;
   for (int i = 0; i < 2; i++)
     for (int j = 0; j < schedules[i]->points && schedules[i]->kind == DMFT_SCHEDULE_FILE; j++) {

@@ -325,7 +325,12 @@ int dmft_volterra_solve(const dmft_problem_t *problem, dmft_progress_fn progress
       /* Squared loss with Gaussian label noise: the test loss is (Q - 2M + rho + sigma^2) / 2. */
       r->test_loss[i] = 0.5 * (r->Q[i] - 2.0 * r->M[i] + m.scales.rho + m.scales.sigma * m.scales.sigma);
     }
-    kernels_on_the_grid(&m, r, done, product, response);
+    if (!problem->no_kernels) {
+      kernels_on_the_grid(&m, r, done, product, response);
+    } else { /* not computed: not in the result either */
+      free(r->C), free(r->C_se), free(r->R), free(r->R_se);
+      r->C = r->C_se = r->R = r->R_se = NULL;
+    }
     if (progress) progress(1.0, user);
   }
   free(product);

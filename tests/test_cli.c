@@ -66,6 +66,7 @@ static void test_bad_input_is_refused_and_loses_nothing(void) {
       {"--engine volterra --loss squared --activation linear --teacher linear --noise reshuffle", "--engine volterra"},
       {"--volterra-direct", "--volterra-direct"},
       {"--engine volterra --loss squared --activation linear --teacher linear --checkpoint c.ckpt", "--checkpoint"},
+      {"--no-kernels --report r", "--no-kernels"},
   };
   write_text("bad.ini", "[solve]\ngamma = lots\n");
   write_text("schedule-short.txt", "0 1\n3 0.5\n");
@@ -442,6 +443,18 @@ static void test_volterra_engine(void) {
   snprintf(command, sizeof command,
            "cd %s && /usr/bin/python3 -c \"import h5py; f = h5py.File('volterra.h5'); import sys; "
            "sys.exit(0 if 'Volterra' in str(f.attrs['kind']) and f['C'].shape == (1001, 1001, 1, 1) and f['M_se'][()].max() == 0 else 1)\"",
+           directory);
+  CU_ASSERT_EQUAL(system(command), 0);
+  /* --no-kernels sends the linear model to the Volterra engine and writes no two-time kernels;
+   * any other model keeps its engine and loses only the kernels' datasets. */
+  snprintf(arguments, sizeof arguments, "solve --no-kernels %s --tmax 1000 --dt 0.01 --out one-time", linear);
+  CU_ASSERT_EQUAL_FATAL(run(arguments), 0);
+  CU_ASSERT(strstr(output, "the Volterra engine, no paths") != NULL);
+  CU_ASSERT(same_files("volterra.csv", "one-time.csv"));
+  CU_ASSERT_EQUAL_FATAL(run("solve --quiet --no-kernels --paths 2000 --tmax 1 --out huber-one-time"), 0);
+  snprintf(command, sizeof command,
+           "cd %s && /usr/bin/python3 -c \"import h5py, sys; f = h5py.File('one-time.h5'); g = h5py.File('huber-one-time.h5'); "
+           "sys.exit(0 if all(k not in f and k not in g for k in ('C', 'R', 'Cl', 'Rl')) and 'Gamma' in g and 'M' in f else 1)\"",
            directory);
   CU_ASSERT_EQUAL(system(command), 0);
 }

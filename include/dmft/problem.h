@@ -54,6 +54,9 @@ typedef struct dmft_problem {
   /* --engine volterra: the linear model's one-time equations, no paths (dmft/volterra.h);
    * volterra_direct solves their O(K^2) convolution form instead, as a check. */
   int engine_volterra, volterra_direct;
+  /* One-time observables only: no two-time kernels computed where that saves work (the Volterra
+   * engine) nor written (--no-kernels). */
+  int no_kernels;
 } dmft_problem_t;
 
 /* The replica groups: paths are split into this many independent solves whose spread gives
