@@ -50,7 +50,7 @@ static const option_spec_t specs[] = {
     {"train-loss-paths", KIND_INTEGER, "N", "poisson/bernoulli: the train loss of a reported step averages the paths that jump there and about N others (0: every path)", SOLVING},
     {"response-paths", KIND_INTEGER, "N", "gauss/flow: the responses average the pathwise tangents of about N paths (0: every path)", SOLVING},
     {"parameter-side", KIND_NAME, "NAME", "how the parameter side is solved: auto (exact when linear) | sampled", SOLVING},
-    {"engine", KIND_NAME, "NAME", "how the equations are solved: auto | volterra (the linear model without paths, docs/volterra.md)", CLI_SOLVE},
+    {"engine", KIND_NAME, "NAME", "how the equations are solved: auto | volterra (the linear model without paths, docs/volterra.md)", CLI_SOLVE | CLI_VALIDATE},
     {"volterra-direct", KIND_FLAG, "", "--engine volterra: solve the O(K^2) convolution form, a check of the O(K N) recursion", CLI_SOLVE},
     {"no-kernels", KIND_FLAG, "", "write the one-time observables only, no two-time kernels (for the linear model: --engine volterra)", CLI_SOLVE},
     {"model-param", KIND_TEXT, "NAME=VALUE", "a parameter of the chosen components (repeatable; dmft list shows them)", ALL},

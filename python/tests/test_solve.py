@@ -70,3 +70,18 @@ def test_commands_can_follow_one_another():
     second = dmft.solve(quiet=True, paths=320, tmax=0.3, noise="flow")
     again = dmft.solve(quiet=True, paths=320, tmax=0.3)
     assert np.array_equal(first.M, again.M) and not np.array_equal(first.M, second.M)
+
+
+def test_the_volterra_engine_and_no_kernels():
+    """engine="volterra" on least squares: no paths, zero standard errors, C and R on the grid;
+    no_kernels=True gives the same curves without them."""
+    linear = dict(loss="squared", activation="linear", teacher="linear", tmax=50, dt=0.01, quiet=True)
+    full = dmft.solve(engine="volterra", **linear)
+    assert full.groups == 1 and full.C.shape == (1001, 1001, 1, 1)
+    assert np.all(full.M_se == 0) and np.all(full.test_loss_se == 0)
+    # gradient flow's M is SGD's (the noise has mean 0): the same under noise="flow"
+    flow = dmft.solve(engine="volterra", noise="flow", **linear)
+    assert np.array_equal(full.M, flow.M) and np.all(full.Q[1:] > flow.Q[1:])
+    one_time = dmft.solve(no_kernels=True, **linear)
+    assert not hasattr(one_time, "C") or one_time.C is None
+    assert np.array_equal(one_time.test_loss, full.test_loss)
