@@ -12,11 +12,11 @@
 
 #include "command_session.h"
 #include "commands.h"
+#include "dmft/ranks.h"
 #include "options.h"
 #include "output_transaction.h"
 #include "progress.h"
 #include "sweep_grid.h"
-#include "dmft/ranks.h"
 #include "sweep_index.h"
 #include "writers.h"
 
