@@ -10,6 +10,8 @@
  *   DMFT discretizes it, an O(dt) difference (measured: about 0.7 dt in Q at t = 0.5 on this
  *   problem, 9.7e-3 at dt 0.01), so the steps here are small enough for it to stay under a
  *   standard error: 0.0025 (0.0050 for the dense engine, with fewer paths);
+ * - gradient flow at a long time against the ridge estimator's overlaps and losses in closed form
+ *   (the Marchenko-Pastur Stieltjes transform), to 1e-12;
  * - its two algorithms against each other: the O(K N) recursion and the O(K^2) convolution of a
  *   tabulated kernel, on K = 10^4 steps, to 1e-10;
  * - bad input refused with what it needs, and a divergence found at its time. */
@@ -67,6 +69,53 @@ static void test_gradient_flow_is_the_exact_engine(void) {
     dmft_result_free(&exact);
     dmft_result_free(&volterra);
   }
+}
+
+/* The Stieltjes transform m(z) = E[1 / (s - z)] of the spectrum of X^T X (Marchenko-Pastur,
+ * ratio 1/gamma, with its atom) and its derivative at z = -ridge < 0, in closed form: with
+ * x = s / gamma the law of a sample covariance of ratio c = 1/gamma, whose transform solves
+ * c z m^2 + (z - 1 + c) m + 1 = 0 (the positive root for z < 0). */
+static void stieltjes(double gamma, double ridge, double *m, double *derivative) {
+  const double c = 1.0 / gamma, z = -ridge / gamma, b = z - 1.0 + c;
+  const double root = sqrt(b * b - 4.0 * c * z);
+  const double mc = (-b + root) / (2.0 * c * z) > 0 ? (-b + root) / (2.0 * c * z) : (-b - root) / (2.0 * c * z);
+  const double dmc = -(c * mc * mc + mc) / (2.0 * c * z * mc + b);
+  *m = mc / gamma;
+  *derivative = dmc / (gamma * gamma);
+}
+
+/* Gradient flow with ridge ends at the ridge estimator, whose overlaps and losses are rational
+ * functions of s: E[s/(s+l)] = 1 - l m, E[s/(s+l)^2] = m - l m', E[s^2/(s+l)^2] = 1 - 2 l m + l^2 m'
+ * (m, m' at z = -l). At t = 200 the slowest direction (the ridge's own rate, at the atom) has
+ * decayed by e^-80, so the Volterra engine's last row must be that closed form to rounding: 1e-12
+ * (3e-15 measured). It checks the quadrature of the Marchenko-Pastur law without the DMFT. */
+static void test_gradient_flow_ends_at_the_ridge_closed_form(void) {
+  const double gammas[2] = {0.5, 2.0}, ridges[2] = {0.2, 0.5};
+  for (int g = 0; g < 2; g++)
+    for (int l = 0; l < 2; l++) {
+      dmft_problem_t p;
+      dmft_test_linear_problem(&p);
+      p.engine_volterra = 1;
+      p.noise = dmft_noise_find("flow");
+      p.gamma = gammas[g], p.ridge = ridges[l], p.eta = 1.0, p.dt = 0.05, p.tmax = 200.0;
+      const double rho = p.teacher_var, sigma2 = p.model.label_noise * p.model.label_noise, lambda = p.ridge;
+      double m, dm;
+      stieltjes(p.gamma, lambda, &m, &dm);
+      const double e1 = 1.0 - lambda * m, e2 = m - lambda * dm, e3 = 1.0 - 2.0 * lambda * m + lambda * lambda * dm;
+      const double M = rho * e1, Q = rho * e3 + sigma2 * e2;
+      const double train = (rho * lambda * lambda * e2 + sigma2 * e3 - 2.0 * sigma2 * e1) / (2.0 * p.gamma) + 0.5 * sigma2;
+      const double test = 0.5 * (Q - 2.0 * M + rho + sigma2);
+      dmft_result_t *r = NULL;
+      CU_ASSERT_EQUAL_FATAL(dmft_solve(&p, NULL, NULL, &r), DMFT_OK);
+      const long last = r->rows - 1;
+      const double differences[4] = {fabs(r->M[last] - M), fabs(r->Q[last] - Q), fabs(r->train_loss[last] - train),
+                                     fabs(r->test_loss[last] - test)};
+      for (int i = 0; i < 4; i++) {
+        if (!(differences[i] < 1e-12)) printf("\n  gamma %g ridge %g: observable %d off by %.3g", p.gamma, lambda, i, differences[i]);
+        CU_ASSERT(differences[i] < 1e-12);
+      }
+      dmft_result_free(&r);
+    }
 }
 
 /* Every output row of M, Q and the losses within the Bonferroni tolerance of the DMFT's own
@@ -177,6 +226,7 @@ static void test_a_divergence_is_found(void) {
 
 int main(void) {
   CU_TestInfo tests[] = {{"gradient flow is the exact engine", test_gradient_flow_is_the_exact_engine},
+                         {"gradient flow ends at the ridge closed form", test_gradient_flow_ends_at_the_ridge_closed_form},
                          {"the noises match their DMFT solves", test_the_noises_match_their_dmft_solves},
                          {"a schedule matches its DMFT solve", test_a_schedule_matches_its_dmft_solve},
                          {"the convolution is the recursion", test_the_convolution_is_the_recursion},
