@@ -216,12 +216,9 @@ int cli_solve(int argc, char **argv) {
       print_summary(&options, &output, result, seconds);
     }
   }
-  /* The result is in its files: the checkpoint it came from has served (each rank removes its own). */
-  if (checkpoint && written) {
-    char own[4200];
-    dmft_ranks_checkpoint_path(checkpoint, own, sizeof own);
-    unlink(own);
-  }
+  /* The result is in its files: the checkpoint it came from has served (each rank removes its own,
+   * and what killed saves left). */
+  if (checkpoint && written) dmft_checkpoint_remove(checkpoint);
   cli_session_keep_result(&result, &options.problem);
   return exit_status;
 }

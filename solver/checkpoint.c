@@ -2,12 +2,14 @@
 #include "checkpoint.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dmft/dmft.h"
+#include "dmft/ranks.h"
 
 #define MAGIC "DMFTCKPT"
 #define FORMAT_VERSION 3u /* 2: a finished group keeps Cl, Rl and Gamma too; 3: ranks, train-loss sums per leaf */
@@ -54,6 +56,31 @@ static void version_field(char version[32]) {
   snprintf(version, 32, "%s", dmft_version());
 }
 
+/* PATH.partial-PID files of other processes: what a run killed while saving left (a save is
+ * written under such a name and renamed). One checkpoint path serves one run at a time, so any
+ * but this process's own is stale; each is as large as a checkpoint, and a job preempted again
+ * and again would fill its disk with them. */
+void dmft__checkpoint_remove_stale_partials(const char *path) {
+  char pattern[4300], own[4300];
+  snprintf(pattern, sizeof pattern, "%s.partial-*", path);
+  snprintf(own, sizeof own, "%s.partial-%ld", path, (long)getpid());
+  glob_t found;
+  if (glob(pattern, GLOB_NOSORT, NULL, &found) != 0) return;
+  for (size_t i = 0; i < found.gl_pathc; i++) {
+    const char *name = found.gl_pathv[i], *pid = name + strlen(path) + strlen(".partial-");
+    const int digits = pid[0] != '\0' && strspn(pid, "0123456789") == strlen(pid);
+    if (digits && strcmp(name, own) != 0) unlink(name);
+  }
+  globfree(&found);
+}
+
+void dmft_checkpoint_remove(const char *path) {
+  char own[4300];
+  dmft_ranks_checkpoint_path(path, own, sizeof own);
+  unlink(own);
+  dmft__checkpoint_remove_stale_partials(own);
+}
+
 int dmft__checkpoint_begin(const char *path, uint64_t signature, int groups, int rank, int ranks,
                            dmft__checkpoint_file_t **out) {
   dmft__checkpoint_file_t *f = calloc(1, sizeof *f);
@@ -61,6 +88,7 @@ int dmft__checkpoint_begin(const char *path, uint64_t signature, int groups, int
   if (!f) return DMFT_ENOMEM;
   snprintf(f->path, sizeof f->path, "%s", path);
   snprintf(f->temporary, sizeof f->temporary, "%s.partial-%ld", path, (long)getpid());
+  dmft__checkpoint_remove_stale_partials(path);
   f->checksum = FNV_OFFSET;
   f->stream = fopen(f->temporary, "wb");
   if (!f->stream) return DMFT_EIO;

@@ -19,7 +19,9 @@ enum { DMFT__GROUP_NOT_STARTED = 0, DMFT__GROUP_MARCHING = 1, DMFT__GROUP_FINISH
 
 typedef struct dmft__checkpoint_file dmft__checkpoint_file_t;
 
-/* Writing: to PATH.partial-PID, renamed over PATH by end(). */
+/* Writing: to PATH.partial-PID, renamed over PATH by end(); begin() first removes the
+ * PATH.partial-* files of killed runs (dmft__checkpoint_remove_stale_partials). */
+void dmft__checkpoint_remove_stale_partials(const char *path);
 int dmft__checkpoint_begin(const char *path, uint64_t signature, int groups, int rank, int ranks,
                            dmft__checkpoint_file_t **file);
 void dmft__checkpoint_write_kind(dmft__checkpoint_file_t *file, int kind);

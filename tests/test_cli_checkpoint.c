@@ -32,10 +32,13 @@ static void test_a_killed_solve_resumes_to_the_same_bytes(void) {
   CU_ASSERT_EQUAL(interrupt_once_saved(RUN " --out cut --checkpoint cut.ckpt --checkpoint-every 0.2", "cut.ckpt", "KILL"),
                   128 + 9);
   CU_ASSERT(!exists("cut.csv"));
+  /* What a run killed in the middle of a save leaves: its temporary file. */
+  write_text("cut.ckpt.partial-4194301", "a save cut short\n");
   CU_ASSERT_EQUAL(run(RUN " --out cut --resume cut.ckpt --threads 1"), 0);
   CU_ASSERT(same_files("whole.csv", "cut.csv"));
   CU_ASSERT(same_hdf5("whole.h5", "cut.h5"));
   CU_ASSERT(!exists("cut.ckpt")); /* served, and removed once the result is written */
+  CU_ASSERT(!exists("cut.ckpt.partial-4194301"));
 }
 
 static void test_sigint_saves_and_says_how_to_continue(void) {

@@ -128,6 +128,9 @@ static void test_a_killed_run_on_three_ranks_resumes_to_the_same_bytes(void) {
   CU_ASSERT(same_files("whole.csv", "cut.csv"));
   CU_ASSERT(same_hdf5("whole.h5", "cut.h5"));
   CU_ASSERT(!exists("cut.ckpt") && !exists("cut.ckpt.rank-1") && !exists("cut.ckpt.rank-2"));
+  /* nor any save the kill cut short */
+  snprintf(command, sizeof command, "cd %s && ! ls | grep -q 'cut.ckpt.*partial'", directory);
+  CU_ASSERT_EQUAL(system(command), 0);
 }
 
 int main(void) {

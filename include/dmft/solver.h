@@ -97,6 +97,9 @@ typedef struct {
  * completed solve leaves its last checkpoint in place (the caller removes it). */
 int dmft_solve_checkpointed(const dmft_problem_t *problem, dmft_progress_fn progress, void *user,
                             const dmft_checkpoint_options_t *options, dmft_result_t **result);
+/* Removes this rank's checkpoint file for PATH (dmft_ranks_checkpoint_path) and the temporary
+ * files PATH.partial-PID that runs killed while saving left behind. */
+void dmft_checkpoint_remove(const char *path);
 /* A zeroed result on the problem's output grid (step, t filled; groups, rows as the solver
  * uses them), for code that fills the same layout, like the finite-n simulator. */
 dmft_result_t *dmft_result_alloc(const dmft_problem_t *problem);
