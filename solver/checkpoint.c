@@ -138,12 +138,6 @@ int dmft__checkpoint_commit(dmft__checkpoint_file_t **file, int keep) {
   return ok ? DMFT_OK : DMFT_EIO;
 }
 
-int dmft__checkpoint_end(dmft__checkpoint_file_t **file) {
-  const int finished = dmft__checkpoint_finish(*file);
-  const int committed = dmft__checkpoint_commit(file, finished == DMFT_OK);
-  return finished != DMFT_OK ? finished : committed;
-}
-
 static int refuse(dmft__checkpoint_file_t *f, char *message, size_t size, const char *why) {
   snprintf(message, size, "--resume %s: %s; it is not used", f->path, why);
   if (f->stream) fclose(f->stream);

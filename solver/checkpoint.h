@@ -19,18 +19,17 @@ enum { DMFT__GROUP_NOT_STARTED = 0, DMFT__GROUP_MARCHING = 1, DMFT__GROUP_FINISH
 
 typedef struct dmft__checkpoint_file dmft__checkpoint_file_t;
 
-/* Writing: to PATH.partial-PID, renamed over PATH by end(); begin() first removes the
+/* Writing: to PATH.partial-PID, renamed over PATH by commit(); begin() first removes the
  * PATH.partial-* files of killed runs (dmft__checkpoint_remove_stale_partials). */
 void dmft__checkpoint_remove_stale_partials(const char *path);
 int dmft__checkpoint_begin(const char *path, uint64_t signature, int groups, int rank, int ranks,
                            dmft__checkpoint_file_t **file);
 void dmft__checkpoint_write_kind(dmft__checkpoint_file_t *file, int kind);
 void dmft__checkpoint_write_region(void *file, void *data, size_t bytes); /* a dmft__region_fn */
-int dmft__checkpoint_end(dmft__checkpoint_file_t **file);                 /* DMFT_OK or DMFT_EIO */
-/* end() in two halves, for ranks that each write a file of one save: finish completes the
- * temporary file (checksum, fsync); commit renames it over PATH when keep, else removes it, and
- * frees the writer. Committing only once every rank has finished keeps the previous save whole
- * on every rank until the new one is. */
+/* The end of a save, in two halves for ranks that each write a file of one save: finish
+ * completes the temporary file (checksum, fsync); commit renames it over PATH when keep, else
+ * removes it, and frees the writer. Committing only once every rank has finished keeps the
+ * previous save whole on every rank until the new one is. DMFT_OK or DMFT_EIO. */
 int dmft__checkpoint_finish(dmft__checkpoint_file_t *file);
 int dmft__checkpoint_commit(dmft__checkpoint_file_t **file, int keep);
 

@@ -37,7 +37,6 @@ int dmft__ranks_spread_size(int spread);
 void dmft__ranks_broadcast_bytes(void *data, size_t bytes, int root);
 int dmft__ranks_all_min(int value);
 int dmft__ranks_all_max(int value);
-double dmft__ranks_all_max_double(double value);
 void dmft__ranks_all_sum_long(long long *values, int n);
 
 #endif

@@ -21,8 +21,6 @@ struct dmft__group_link {
 
 static int world_rank, world_size = 1, started;
 
-int dmft_ranks_available(void) { return 1; }
-
 /* Open MPI, MPICH and Slurm's PMI each leave a variable in a launched process's environment. */
 static int launched_by_mpi(void) {
   static const char *const names[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
@@ -63,12 +61,6 @@ int dmft__ranks_all_min(int value) {
 int dmft__ranks_all_max(int value) {
   int result = value;
   if (world_size > 1) MPI_Allreduce(&value, &result, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  return result;
-}
-
-double dmft__ranks_all_max_double(double value) {
-  double result = value;
-  if (world_size > 1) MPI_Allreduce(&value, &result, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
   return result;
 }
 
@@ -130,7 +122,6 @@ struct dmft__group_link {
   int unused;
 };
 
-int dmft_ranks_available(void) { return 0; }
 int dmft_ranks_init(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
@@ -146,7 +137,6 @@ int dmft__ranks_spread_size(int spread) {
 }
 int dmft__ranks_all_min(int value) { return value; }
 int dmft__ranks_all_max(int value) { return value; }
-double dmft__ranks_all_max_double(double value) { return value; }
 void dmft__ranks_all_sum_long(long long *values, int n) {
   (void)values;
   (void)n;

@@ -8,8 +8,6 @@
 #ifndef DMFT_RANKS_H
 #define DMFT_RANKS_H
 
-/* 1 when this build has MPI. */
-int dmft_ranks_available(void);
 /* Starts MPI (thread support: MPI_THREAD_MULTIPLE) when launched by mpirun; DMFT_OK, or
  * DMFT_EINVAL when the MPI library cannot serve threads. */
 int dmft_ranks_init(int *argc, char ***argv);
