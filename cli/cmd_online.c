@@ -32,6 +32,11 @@ int cli_online(int argc, char **argv) {
     cli_fail("dmft online: the online equations are a few ODEs, solved on one process: run it without mpirun");
     return 2;
   }
+  if (parsed == 0 && options.problem.spectrum.classes > 0) {
+    cli_fail("dmft online: --spectrum does not apply: the online equations are those of isotropic data (use --spectrum "
+             "isotropic, or dmft solve with a large --gamma)");
+    return 2;
+  }
   if (parsed != 0 || dmft_problem_check_inputs(&options.problem, message, sizeof message) != DMFT_OK ||
       !cli_prepare_result_outputs(&output, options.out_prefix, message, sizeof message)) {
     cli_fail("dmft online: %s", message);

@@ -52,6 +52,21 @@ static const described_t described[] = {
               "step",
      "", "t a b"},
     {"Gamma_se", "standard error of Gamma", "", "t a b"},
+    /* a covariance spectrum (docs/spectra.md) */
+    {"M_sigma", "Sigma-weighted overlap M_sigma_ab(t) = theta_a(t)^T Sigma theta*_b / d, the field covariance E[xi w*]", "",
+     "t a b"},
+    {"M_sigma_se", "standard error of M_sigma", "", "t a b"},
+    {"Q_sigma", "Sigma-weighted norm Q_sigma_ab(t) = theta_a(t)^T Sigma theta_b(t) / d, the field variance E[xi xi]", "",
+     "t a b"},
+    {"Q_sigma_se", "standard error of Q_sigma", "", "t a b"},
+    {"M_class", "overlap M_j(t) of eigenvalue class j alone: theta . theta* / d_j over its d_j coordinates (M = sum_j "
+                "weight_j M_j)", "", "t j a b"},
+    {"M_class_se", "standard error of M_class", "", "t j a b"},
+    {"Q_class", "norm Q_j(t) of eigenvalue class j alone: theta . theta / d_j over its d_j coordinates (Q = sum_j weight_j "
+                "Q_j)", "", "t j a b"},
+    {"Q_class_se", "standard error of Q_class", "", "t j a b"},
+    {"spectrum_eigenvalue", "eigenvalue lambda_j of the input covariance on class j", "", "j"},
+    {"spectrum_weight", "fraction nu_j of the coordinates in class j (summing to 1)", "", "j"},
     /* dmft converge */
     {"dt", "the time steps of the ladder, coarsest first", "time", "level"},
     {"values", "each observable at each level and output time (observables: the root attribute)", "", "level t observable"},

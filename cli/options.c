@@ -73,6 +73,11 @@ static const option_spec_t specs[] = {
     {"kappa-final", KIND_NUMBER, "K", "the batch rate at tmax, > 0 (linear)", SCHEDULED},
     {"kappa-file", KIND_TEXT, "FILE", "--kappa-schedule file: 'time value' lines, piecewise linear, covering [0, tmax]", SCHEDULED},
     {"momentum-time", KIND_NUMBER, "TAU", "heavy-ball momentum, moving-average form, beta = exp(-(step time)/TAU); 0: none", SCHEDULED},
+    {"spectrum", KIND_TEXT, "FILE|NAME", "input covariance spectrum: isotropic | power-law | two-level | a file of 'eigenvalue weight' lines (docs/spectra.md)", ALL},
+    {"spectrum-exponent", KIND_NUMBER, "A", "--spectrum power-law: eigenvalues proportional to j^-A, j = 1..L, mean 1 (A >= 0)", ALL},
+    {"spectrum-classes", KIND_INTEGER, "L", "--spectrum power-law: number of eigenvalue classes L, 1..1024", ALL},
+    {"spectrum-values", KIND_TEXT, "LOW,HIGH", "--spectrum two-level: its two eigenvalues, > 0", ALL},
+    {"spectrum-fraction", KIND_NUMBER, "F", "--spectrum two-level: the fraction of coordinates at LOW, in (0, 1)", ALL},
     {"tmax", KIND_NUMBER, "T", "final time > 0", ALL},
     {"dt", KIND_NUMBER, "DT", "time step, 0 < DT < tmax (converge: a ladder DT,DT/r,... with an integer ratio r)", ALL},
     {"noise", KIND_NAME, "NAME", "driving noise: poisson (SGD) | bernoulli | gauss (SME) | flow (GD) | reshuffle | shuffle-once", ALL & ~CLI_ONLINE},
@@ -138,6 +143,9 @@ void cli_options_defaults(cli_options_t *options, cli_command_t command) {
   options->alpha = 0.5;
   options->checkpoint_every = 600.0;
   options->levels = 4;
+  options->spectrum_exponent = 1.5;
+  options->spectrum_classes = 16;
+  options->spectrum_fraction = 0.5;
   options->path_levels = 3;
   if (command == CLI_VALIDATE) {
     const long sizes[] = {2000, 4000, 8000};
@@ -317,6 +325,7 @@ static double *number_target(cli_options_t *options, const char *name) {
       {"dt0", &options->dt0},                 {"checkpoint-every", &options->checkpoint_every},
       {"eta-final", &p->eta_schedule.final},  {"warmup", &p->eta_schedule.warmup},
       {"kappa-final", &p->kappa_schedule.final}, {"momentum-time", &p->momentum_time},
+      {"spectrum-exponent", &options->spectrum_exponent}, {"spectrum-fraction", &options->spectrum_fraction},
   };
   for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
     if (strcmp(targets[i].name, name) == 0) return targets[i].target;
@@ -327,6 +336,8 @@ static int set_number(cli_options_t *options, const char *name, double value) {
   if (strcmp(name, "huber-delta") == 0) options->huber_delta_given = 1;
   if (strcmp(name, "eta-final") == 0) options->eta_final_given = 1;
   if (strcmp(name, "kappa-final") == 0) options->kappa_final_given = 1;
+  if (strcmp(name, "spectrum-exponent") == 0) options->spectrum_exponent_given = 1;
+  if (strcmp(name, "spectrum-fraction") == 0) options->spectrum_fraction_given = 1;
   double *target = number_target(options, name);
   if (target) *target = value;
   return target != NULL;
@@ -360,6 +371,15 @@ static int set_integer(cli_options_t *options, const char *name, long long value
     }
     *(is_levels ? &options->levels : &options->path_levels) = (int)value;
     options->levels_given |= is_levels;
+    return 0;
+  }
+  if (strcmp(name, "spectrum-classes") == 0) {
+    if (value < 1 || value > DMFT_SPECTRUM_MAX_CLASSES) {
+      snprintf(message, size, "--spectrum-classes must be an integer from 1 to %d (got %lld)", DMFT_SPECTRUM_MAX_CLASSES, value);
+      return 2;
+    }
+    options->spectrum_classes = (int)value;
+    options->spectrum_classes_given = 1;
     return 0;
   }
   if (strcmp(name, "seeds") == 0) {
@@ -404,6 +424,61 @@ static int add_model_param(cli_options_t *options, const char *text, char *messa
   param->name[equals - text] = '\0';
   param->value = number;
   return 0;
+}
+
+/* "LOW,HIGH": two numbers > 0 (1), else 0. */
+static int parse_two_values(const char *text, double *low, double *high) {
+  char first[64];
+  const char *comma = strchr(text, ',');
+  if (!comma || (size_t)(comma - text) >= sizeof first) return 0;
+  memcpy(first, text, (size_t)(comma - text));
+  first[comma - text] = '\0';
+  return parse_number(first, low) && parse_number(comma + 1, high) && *low > 0 && *high > 0 && isfinite(*low) && isfinite(*high);
+}
+
+int cli_options_apply_spectrum(cli_options_t *options, char *message, size_t size) {
+  dmft_spectrum_t *spectrum = &options->problem.spectrum;
+  const char *name = options->spectrum_text[0] ? options->spectrum_text : "isotropic";
+  const int power_law = strcmp(name, "power-law") == 0, two_level = strcmp(name, "two-level") == 0;
+  const struct {
+    const char *option;
+    int given, applies;
+  } family_options[] = {{"spectrum-exponent", options->spectrum_exponent_given, power_law},
+                        {"spectrum-classes", options->spectrum_classes_given, power_law},
+                        {"spectrum-values", options->spectrum_values_given, two_level},
+                        {"spectrum-fraction", options->spectrum_fraction_given, two_level}};
+  for (size_t i = 0; i < sizeof family_options / sizeof family_options[0]; i++)
+    if (family_options[i].given && !family_options[i].applies) {
+      snprintf(message, size, "--%s needs --spectrum %s (got --spectrum %s)", family_options[i].option,
+               i < 2 ? "power-law" : "two-level", name);
+      return 2;
+    }
+  if (strcmp(name, "isotropic") == 0) {
+    spectrum->classes = 0;
+    return 0;
+  }
+  if (power_law) {
+    if (!(options->spectrum_exponent >= 0) || !isfinite(options->spectrum_exponent)) {
+      snprintf(message, size, "--spectrum-exponent must be a number >= 0 (got %g)", options->spectrum_exponent);
+      return 2;
+    }
+    dmft_spectrum_power_law(spectrum, options->spectrum_exponent, options->spectrum_classes);
+    return 0;
+  }
+  if (two_level) {
+    double low = 0.5, high = 1.5;
+    if (options->spectrum_values_given && !parse_two_values(options->spectrum_values, &low, &high)) {
+      snprintf(message, size, "--spectrum-values takes LOW,HIGH, two numbers > 0 (got '%s')", options->spectrum_values);
+      return 2;
+    }
+    if (!(options->spectrum_fraction > 0 && options->spectrum_fraction < 1)) {
+      snprintf(message, size, "--spectrum-fraction must be a number in (0, 1) (got %g)", options->spectrum_fraction);
+      return 2;
+    }
+    dmft_spectrum_two_level(spectrum, low, high, options->spectrum_fraction);
+    return 0;
+  }
+  return dmft_spectrum_read_file(spectrum, name, message, size) == DMFT_OK ? 0 : 2;
 }
 
 /* After every option: --huber-delta (when the loss takes it) and the --model-param values. */
@@ -472,6 +547,18 @@ int cli_option_set(cli_options_t *options, const char *name, const char *value, 
                                        eta ? "--eta-file" : "--kappa-file", message, size) == DMFT_OK
                    ? 0
                    : 2;
+      }
+      if (strcmp(name, "spectrum") == 0 || strcmp(name, "spectrum-values") == 0) {
+        const int values = strcmp(name, "spectrum-values") == 0;
+        char *storage = values ? options->spectrum_values : options->spectrum_text;
+        const size_t capacity = values ? sizeof options->spectrum_values : sizeof options->spectrum_text;
+        if (strlen(value) >= capacity) {
+          snprintf(message, size, "--%s is too long (at most %zu characters)", name, capacity - 1);
+          return 2;
+        }
+        strcpy(storage, value);
+        options->spectrum_values_given |= values;
+        return 0;
       }
       if (strcmp(name, "sweep") == 0) {
         if (strlen(value) >= sizeof options->sweeps[0]) {
@@ -750,7 +837,8 @@ int cli_options_parse(cli_options_t *options, int argc, char **argv, char *messa
     if (strcmp(name, "config") == 0) continue;
     if (cli_option_set(options, name, value, message, size) != 0) return 2;
   }
-  if (cli_options_check_combinations(options, message, size) != 0 || cli_options_apply_model_params(options, message, size) != 0)
+  if (cli_options_check_combinations(options, message, size) != 0 || cli_options_apply_model_params(options, message, size) != 0 ||
+      cli_options_apply_spectrum(options, message, size) != 0)
     return 2;
   cli_options_choose_engine(options);
   return 0;
@@ -773,7 +861,8 @@ static int integer_value(const cli_options_t *options, const char *name, long lo
                 {"output-every", p->output_every},
                 {"seeds", options->seeds},
                 {"levels", options->levels},
-                {"path-levels", options->path_levels}};
+                {"path-levels", options->path_levels},
+                {"spectrum-classes", options->spectrum_classes}};
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
     if (strcmp(values[i].name, name) == 0) {
       *value = values[i].value;
@@ -828,6 +917,8 @@ static void default_text(cli_options_t *defaults, const option_spec_t *spec, cha
                  {"init-prior", dmft_prior_name(p->init_prior)},
                  {"parameter-side", "auto"},
                  {"engine", "auto"},
+                 {"spectrum", "isotropic"},
+                 {"spectrum-values", "0.5,1.5"},
                  {"noise", p->noise->name},
                  {"eta-schedule", dmft_schedule_name(p->eta_schedule.kind)},
                  {"kappa-schedule", dmft_schedule_name(p->kappa_schedule.kind)},

@@ -33,6 +33,12 @@ typedef struct {
   int huber_delta_given;
   /* schedules: which of their options were given (the shapes and values are in problem) */
   int eta_final_given, kappa_final_given, eta_file_given, kappa_file_given;
+  /* --spectrum: a file, or a family built from the options after it (cli_options_apply_spectrum) */
+  char spectrum_text[1024];
+  double spectrum_exponent, spectrum_fraction;
+  int spectrum_classes;
+  char spectrum_values[128];
+  int spectrum_exponent_given, spectrum_classes_given, spectrum_values_given, spectrum_fraction_given;
   struct cli_model_param model_params[CLI_MAX_MODEL_PARAMS];
   int model_param_count;
   /* simulate and validate */
@@ -104,6 +110,9 @@ int cli_options_check_combinations(const cli_options_t *options, char *message, 
 
 /* --huber-delta and the --model-param values, applied again after a component was set (setting
  * one resets its parameters to their defaults): what a sweep does for each configuration. */
+/* After every option: the covariance spectrum named by --spectrum and its family's options (exit
+ * status 2 with a message for a bad file or a family option without its family). */
+int cli_options_apply_spectrum(cli_options_t *options, char *message, size_t size);
 int cli_options_apply_model_params(cli_options_t *options, char *message, size_t size);
 /* --no-kernels asks for the one-time observables only: a problem the Volterra engine solves (the
  * linear model) then goes to it, with no paths (dmft/volterra.h). Call after the model is set. */

@@ -121,7 +121,7 @@ int cli_sweep_grid_options(const cli_sweep_grid_t *grid, long index, const cli_o
       return 2;
     }
   if (cli_options_check_combinations(options, inner, sizeof inner) != 0 ||
-      cli_options_apply_model_params(options, inner, sizeof inner) != 0) {
+      cli_options_apply_model_params(options, inner, sizeof inner) != 0 || cli_options_apply_spectrum(options, inner, sizeof inner) != 0) {
     snprintf(message, size, "--sweep configuration %ld: %s", index + 1, inner);
     return 2;
   }

@@ -28,8 +28,16 @@ int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_re
   write_matrix_names(file, "M", k, kstar, scalar, "_se");
   write_matrix_names(file, "Q", k, k, scalar, "_se");
   fprintf(file, ",train_loss_se,test_loss_se");
-  /* A loss with a test metric adds its two columns at the end, after the contracted ones. */
-  fprintf(file, r->test_metric ? ",test_metric,test_metric_se\n" : "\n");
+  /* A loss with a test metric adds its two columns, and a covariance spectrum its Sigma-weighted
+   * overlaps, at the end, after the contracted ones. */
+  if (r->test_metric) fprintf(file, ",test_metric,test_metric_se");
+  if (r->classes > 0) {
+    write_matrix_names(file, "M_sigma", k, kstar, scalar, "");
+    write_matrix_names(file, "Q_sigma", k, k, scalar, "");
+    write_matrix_names(file, "M_sigma", k, kstar, scalar, "_se");
+    write_matrix_names(file, "Q_sigma", k, k, scalar, "_se");
+  }
+  fputc('\n', file);
   int injected = 0;
   for (long i = 0; i < r->rows_done && !injected; i++) {
     injected = cli_failure_injected("csv-row");
@@ -41,6 +49,12 @@ int cli_write_csv(const char *path, const dmft_problem_t *problem, const dmft_re
     write_values(file, r->Q_se + i * k * k, k * k);
     fprintf(file, ",%.10g,%.10g", r->train_loss_se[i], r->test_loss_se[i]);
     if (r->test_metric) fprintf(file, ",%.10g,%.10g", r->test_metric[i], r->test_metric_se[i]);
+    if (r->classes > 0) {
+      write_values(file, r->M_sigma + i * k * kstar, k * kstar);
+      write_values(file, r->Q_sigma + i * k * k, k * k);
+      write_values(file, r->M_sigma_se + i * k * kstar, k * kstar);
+      write_values(file, r->Q_sigma_se + i * k * k, k * k);
+    }
     fputc('\n', file);
   }
   const int failed = injected | ferror(file) | fclose(file);

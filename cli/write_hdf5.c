@@ -210,6 +210,31 @@ static herr_t write_simulation(hid_t file, const dmft_simulation_t *simulation) 
   return s;
 }
 
+/* A covariance spectrum's outputs: the Sigma-weighted overlaps, each class's own, the spectrum
+ * itself (as the run used it: a simulation's realized fractions), and what C and R then are. */
+static herr_t write_spectrum(hid_t file, const dmft_problem_t *problem, const dmft_result_t *r) {
+  const hsize_t rows = (hsize_t)r->rows_done, k = (hsize_t)r->k, kstar = (hsize_t)r->kstar, classes = (hsize_t)r->classes;
+  const hsize_t m_dims[3] = {rows, k, kstar}, q_dims[3] = {rows, k, k};
+  const hsize_t m_class[4] = {rows, classes, k, kstar}, q_class[4] = {rows, classes, k, k}, class_dims[1] = {classes};
+  herr_t s = 0;
+  s |= write_dataset(file, "M_sigma", 3, m_dims, r->M_sigma);
+  s |= write_dataset(file, "M_sigma_se", 3, m_dims, r->M_sigma_se);
+  s |= write_dataset(file, "Q_sigma", 3, q_dims, r->Q_sigma);
+  s |= write_dataset(file, "Q_sigma_se", 3, q_dims, r->Q_sigma_se);
+  s |= write_dataset(file, "M_class", 4, m_class, r->class_M);
+  s |= write_dataset(file, "M_class_se", 4, m_class, r->class_M_se);
+  s |= write_dataset(file, "Q_class", 4, q_class, r->class_Q);
+  s |= write_dataset(file, "Q_class_se", 4, q_class, r->class_Q_se);
+  s |= write_dataset(file, "spectrum_eigenvalue", 1, class_dims, problem->spectrum.eigenvalue);
+  s |= write_dataset(file, "spectrum_weight", 1, class_dims, problem->spectrum.weight);
+  const double mean = dmft_spectrum_mean(&problem->spectrum);
+  s |= set_scalar(file, "spectrum_mean_eigenvalue", H5T_NATIVE_DOUBLE, &mean);
+  s |= cli_hdf5_set_string(file, "two_time_kernels",
+                            "Sigma-weighted: C(t, s) = theta(t)^T Sigma theta(s) / d and R(t, s) = E_j[lambda_j R_j(t, s)], "
+                            "the kernels that drive the sample side (C(t, t) = Q_sigma; R(t_{k+1}, t_k) = the mean eigenvalue)");
+  return s;
+}
+
 int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_result_t *r,
                    const dmft_simulation_t *simulation) {
   const hid_t file = cli_hdf5_create_in_memory();
@@ -265,6 +290,7 @@ int cli_write_hdf5(const char *path, const dmft_problem_t *problem, const dmft_r
   }
   if (!corner) s = -1;
   free(corner);
+  if (r->classes > 0) s |= write_spectrum(file, problem, r);
   s |= cli_hdf5_write_problem(file, problem, r);
   s |= simulation                 ? write_simulation(file, simulation)
        : problem->engine_volterra ? cli_hdf5_set_string(file, "kind", "dmft solution, Volterra engine (no paths)")

@@ -28,7 +28,8 @@ int dmft__coefficients_create(const dmft_problem_t *problem, dmft__coefficients_
   }
   c->constant_rate = dmft_schedule_is_constant(&problem->kappa_schedule);
   c->beta = problem->momentum_time > 0 ? exp(-problem->dt / problem->momentum_time) : 0.0;
-  c->carry = 1.0 - c->beta;
+  /* R_Sigma(k+1, k) = E[lambda] (1 - beta) with a covariance spectrum (1 for isotropic data). */
+  c->carry = (1.0 - c->beta) * dmft_spectrum_mean(&problem->spectrum);
   return DMFT_OK;
 }
 

@@ -15,7 +15,8 @@ typedef struct {
   double *decay;     /* 1 - etabar_k dt ridge: the ridge's shrinkage over step k */
   int constant_rate; /* kappabar does not change: arrivals need no thinning */
   /* Momentum: beta = exp(-dt / momentum_time) (0 without), and carry = 1 - beta, the part of a
-   * step's update that reaches theta at the next step: R(k+1, k) = carry I. */
+   * step's update that reaches theta at the next step: R(k+1, k) = carry I; with a covariance
+   * spectrum, the part that reaches the field, carry = E[lambda] (1 - beta). */
   double beta, carry;
 } dmft__coefficients_t;
 

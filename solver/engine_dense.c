@@ -146,7 +146,7 @@ static int dense_create(const dmft__replica_t *replica, void **opaque) {
   if (problem->quasi_random &&
       !(state->quasi_random = dmft__quasi_random_points(problem->seed, replica->group, replica->first_path, replica->paths)))
     return DMFT_ENOMEM;
-  const double teacher_sd = sqrt(problem->teacher_var);
+  const double teacher_sd = sqrt(dmft_problem_field_teacher_var(problem));
   for (int b = 0; b < kstar; b++) state->factor[dmft__packed_row(b) + (size_t)b] = teacher_sd;
   for (size_t p = 0; p < paths; p++) {
     dmft_rng_t *rng = &state->rngs[p];

@@ -81,7 +81,7 @@ static int label_moments(const dmft_problem_t *problem, gaussian_state_t *state)
   for (int d = 0; d < dims; d++) points *= NODES;
   int index[5] = {0};
   double wstar[4];
-  const double teacher_sd = sqrt(problem->teacher_var);
+  const double teacher_sd = sqrt(dmft_problem_field_teacher_var(problem));
   state->label_second_moment = 0.0;
   for (int b = 0; b < kstar; b++) state->label_teacher_moment[b] = 0.0;
   for (long point = 0; point < points; point++) {
@@ -138,7 +138,7 @@ static int gaussian_step(dmft__replica_t *replica, void *opaque, long step) {
   dmft__kernels_t *kernels = &replica->kernels;
   const int k = kernels->k, kstar = kernels->kstar;
   const size_t kk = (size_t)(k * k), kks = (size_t)(k * kstar);
-  const double c = replica->coefficients->step_size[step], teacher_var = replica->problem->teacher_var;
+  const double c = replica->coefficients->step_size[step], teacher_var = dmft_problem_field_teacher_var(replica->problem);
   double *HP = state->work;
 
   /* Row `step` of P and p. */

@@ -221,7 +221,7 @@ static int sparse_create(const dmft__replica_t *replica, void **opaque) {
   /* Labels and teacher fields first, then arrival times, each path from its own streams. */
   double *wstar = malloc(sizeof(double) * (size_t)replica->paths * (size_t)kstar);
   if (!wstar) return DMFT_ENOMEM;
-  const double teacher_sd = sqrt(problem->teacher_var);
+  const double teacher_sd = sqrt(dmft_problem_field_teacher_var(problem));
   for (long p = 0; p < replica->paths; p++) {
     sparse_path_t *path = &state->paths[p];
     const uint64_t index = (uint64_t)(replica->first_path + p); /* the path's streams: keyed by its index in the group */

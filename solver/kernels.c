@@ -34,6 +34,18 @@ int dmft__kernels_alloc(dmft__kernels_t *kernels, int k, int kstar, long steps) 
   return DMFT_OK;
 }
 
+int dmft__kernels_alloc_classes(dmft__kernels_t *kernels, int classes) {
+  const size_t per_step = (size_t)classes * (size_t)kernels->k, steps = (size_t)kernels->steps + 1;
+  kernels->classes = classes;
+  kernels->class_M = calloc(steps * per_step * (size_t)kernels->kstar, sizeof(double));
+  kernels->class_Q = calloc(steps * per_step * (size_t)kernels->k, sizeof(double));
+  if (!kernels->class_M || !kernels->class_Q) {
+    dmft__kernels_free(kernels);
+    return DMFT_ENOMEM;
+  }
+  return DMFT_OK;
+}
+
 void dmft__kernels_regions(dmft__kernels_t *kernels, void (*visit)(void *user, void *data, size_t bytes), void *user) {
   const size_t triangle = triangle_doubles(kernels->k, kernels->steps) * sizeof(double);
   const size_t vector = (size_t)(kernels->steps + 1) * (size_t)kernels->k * (size_t)kernels->kstar * sizeof(double);
@@ -43,6 +55,11 @@ void dmft__kernels_regions(dmft__kernels_t *kernels, void (*visit)(void *user, v
   visit(user, kernels->Gam, vector);
   visit(user, kernels->wstar_moment, vector);
   visit(user, kernels->train_loss, (size_t)(kernels->steps + 1) * sizeof(double));
+  if (kernels->classes > 0) { /* isotropic checkpoints keep the layout they always had */
+    const size_t per_step = (size_t)kernels->classes * (size_t)kernels->k * sizeof(double);
+    visit(user, kernels->class_M, (size_t)(kernels->steps + 1) * per_step * (size_t)kernels->kstar);
+    visit(user, kernels->class_Q, (size_t)(kernels->steps + 1) * per_step * (size_t)kernels->k);
+  }
 }
 
 void dmft__kernels_free(dmft__kernels_t *kernels) {
@@ -54,6 +71,10 @@ void dmft__kernels_free(dmft__kernels_t *kernels) {
   free(kernels->Gam);
   free(kernels->wstar_moment);
   free(kernels->train_loss);
+  free(kernels->class_M);
+  free(kernels->class_Q);
+  kernels->class_M = kernels->class_Q = NULL;
+  kernels->classes = 0;
   kernels->C = kernels->R = kernels->Cl = kernels->Rl = NULL;
   kernels->M = kernels->Gam = kernels->wstar_moment = kernels->train_loss = NULL;
 }

@@ -17,6 +17,12 @@ typedef struct {
   double *Gam;           /* [K+1][k][kstar] */
   double *wstar_moment;  /* [K+1][k][kstar]: E[dG_k w*^T], summed then averaged */
   double *train_loss;    /* [K+1], only output steps are filled */
+  /* With a covariance spectrum (dmft/spectrum.h) C, R and M above are the Sigma-weighted kernels
+   * C_Sigma, R_Sigma, M_Sigma that drive the sample side, and each class's plain one-time
+   * overlaps are kept here (classes 0, both NULL, for isotropic data). */
+  int classes;
+  double *class_M; /* [K+1][classes][k][kstar]: M_j(k) */
+  double *class_Q; /* [K+1][classes][k][k]: C_j(k, k) */
 } dmft__kernels_t;
 
 static inline size_t dmft__packed_block(long i, long j) { return (size_t)i * (size_t)(i + 1) / 2 + (size_t)j; }
@@ -26,6 +32,8 @@ static inline double *dmft__block(double *base, long i, long j, int k) {
 }
 
 int dmft__kernels_alloc(dmft__kernels_t *kernels, int k, int kstar, long steps);
+/* The per-class overlaps of a spectrum with `classes` classes, after dmft__kernels_alloc. */
+int dmft__kernels_alloc_classes(dmft__kernels_t *kernels, int classes);
 void dmft__kernels_free(dmft__kernels_t *kernels);
 /* Each array, whole, for checkpoints (visit(user, data, bytes)). */
 void dmft__kernels_regions(dmft__kernels_t *kernels, void (*visit)(void *user, void *data, size_t bytes), void *user);

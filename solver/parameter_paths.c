@@ -8,6 +8,7 @@
 #include "dmft/rng.h"
 #include "dmft/status.h"
 #include "psd_cholesky.h"
+#include "spectral_side.h"
 
 struct dmft__parameter_paths {
   long paths, steps;
@@ -20,6 +21,12 @@ struct dmft__parameter_paths {
   double *covariance;  /* one row of gamma Cl */
   double *coefficient; /* k*k scratch */
   dmft_rng_t *rngs;
+  /* The eigenvalue classes (one, of eigenvalue and weight 1, for isotropic data): paths
+   * first_path[c] .. first_path[c + 1] - 1 are class c. */
+  int classes, reports_classes;
+  long first_path[DMFT_SPECTRUM_MAX_CLASSES + 1];
+  double eigenvalue[DMFT_SPECTRUM_MAX_CLASSES], noise_scale[DMFT_SPECTRUM_MAX_CLASSES];
+  double sigma_weight[DMFT_SPECTRUM_MAX_CLASSES]; /* nu_j lambda_j / n_j: a path of class j in the kernels */
 };
 
 static size_t tangent_doubles(long steps, int k) { return dmft__packed_row(steps + 1) * (size_t)(k * k); }
@@ -67,23 +74,58 @@ int dmft__parameter_paths_adopt_loaded_state(dmft__parameter_paths_t *p) {
   return 1;
 }
 
-/* C(k, l) for l <= k, M(k) from the paths' values at step k. */
+/* C(k, l) for l <= k, M(k) from the paths' values at step k, each path counted with its class's
+ * Sigma weight; and each class's own M(k), C(k, k). */
 static void average_row(dmft__parameter_paths_t *p, dmft__kernels_t *kernels, long k) {
   const int w = p->k, ws = p->kstar;
-  const double inverse = 1.0 / (double)p->paths;
   memset(dmft__block(kernels->C, k, 0, w), 0, sizeof(double) * (size_t)(k + 1) * (size_t)(w * w));
   double *M = kernels->M + (size_t)k * (size_t)(w * ws);
   memset(M, 0, sizeof(double) * (size_t)(w * ws));
-  for (long q = 0; q < p->paths; q++) {
-    const double *history = p->theta + (size_t)q * (size_t)(p->steps + 1) * (size_t)w;
-    const double *now = history + (size_t)k * (size_t)w;
-    for (long l = 0; l <= k; l++) dmft__block_gemm(w, 1, w, inverse, now, 0, history + (size_t)l * (size_t)w, 1, dmft__block(kernels->C, k, l, w));
-    dmft__block_gemm(w, 1, ws, inverse, now, 0, p->wstar + (size_t)q * (size_t)ws, 1, M);
+  double class_M[DMFT_MAX_WIDTH * DMFT_MAX_WIDTH], class_Q[DMFT_MAX_WIDTH * DMFT_MAX_WIDTH];
+  for (int c = 0; c < p->classes; c++) {
+    const double weight = p->sigma_weight[c], own = 1.0 / (double)(p->first_path[c + 1] - p->first_path[c]);
+    memset(class_M, 0, sizeof(double) * (size_t)(w * ws));
+    memset(class_Q, 0, sizeof(double) * (size_t)(w * w));
+    for (long q = p->first_path[c]; q < p->first_path[c + 1]; q++) {
+      const double *history = p->theta + (size_t)q * (size_t)(p->steps + 1) * (size_t)w;
+      const double *now = history + (size_t)k * (size_t)w, *wstar = p->wstar + (size_t)q * (size_t)ws;
+      for (long l = 0; l <= k; l++) dmft__block_gemm(w, 1, w, weight, now, 0, history + (size_t)l * (size_t)w, 1, dmft__block(kernels->C, k, l, w));
+      dmft__block_gemm(w, 1, ws, weight, now, 0, wstar, 1, M);
+      if (p->reports_classes) {
+        dmft__block_gemm(w, 1, ws, own, now, 0, wstar, 1, class_M);
+        dmft__block_gemm(w, 1, w, own, now, 0, now, 1, class_Q);
+      }
+    }
+    if (p->reports_classes) dmft__spectral_store_class_row(kernels, k, c, class_M, class_Q);
   }
   /* C(k,k) is symmetric in exact arithmetic; keep it so. */
   double *diagonal = dmft__block(kernels->C, k, k, w);
   for (int a = 0; a < w; a++)
     for (int b = 0; b < a; b++) diagonal[b * w + a] = diagonal[a * w + b] = 0.5 * (diagonal[a * w + b] + diagonal[b * w + a]);
+}
+
+/* The classes' runs of paths: one path each, the others by the weights (dmft_spectrum_columns). */
+static void split_into_classes(dmft__parameter_paths_t *p, const dmft_spectrum_t *spectrum) {
+  p->reports_classes = spectrum->classes > 0;
+  if (!p->reports_classes) {
+    p->classes = 1;
+    p->first_path[0] = 0;
+    p->first_path[1] = p->paths;
+    p->eigenvalue[0] = p->noise_scale[0] = 1.0;
+    p->sigma_weight[0] = 1.0 / (double)p->paths;
+    return;
+  }
+  long extra[DMFT_SPECTRUM_MAX_CLASSES];
+  p->classes = spectrum->classes;
+  dmft_spectrum_columns(spectrum, p->paths - p->classes, extra);
+  p->first_path[0] = 0;
+  for (int c = 0; c < p->classes; c++) {
+    const long n = 1 + extra[c];
+    p->first_path[c + 1] = p->first_path[c] + n;
+    p->eigenvalue[c] = spectrum->eigenvalue[c];
+    p->noise_scale[c] = sqrt(spectrum->eigenvalue[c]);
+    p->sigma_weight[c] = spectrum->weight[c] * spectrum->eigenvalue[c] / (double)n;
+  }
 }
 
 int dmft__parameter_paths_create(dmft__replica_t *replica, dmft__parameter_paths_t **out) {
@@ -106,6 +148,7 @@ int dmft__parameter_paths_create(dmft__replica_t *replica, dmft__parameter_paths
   p->rngs = malloc(sizeof(dmft_rng_t) * paths);
   if (!p->theta || !p->wstar || !p->tangents || !p->innovations || !p->factor || !p->covariance || !p->coefficient || !p->rngs)
     return DMFT_ENOMEM;
+  split_into_classes(p, &problem->spectrum);
   const double init_sd = sqrt(problem->theta0_var);
   for (size_t q = 0; q < paths; q++) {
     dmft_rng_t *rng = &p->rngs[q];
@@ -139,7 +182,9 @@ void dmft__parameter_paths_advance(dmft__parameter_paths_t *p, dmft__replica_t *
     dmft__psd_cholesky_append(p->factor, k * w + c, p->covariance);
   }
 
-  for (long q = 0; q < p->paths; q++) {
+  for (long q = 0, eigenclass = 0; q < p->paths; q++) {
+    while (q >= p->first_path[eigenclass + 1]) eigenclass++;
+    const double gain = gamma * p->eigenvalue[eigenclass]; /* g_j = gamma lambda_j: gamma itself for isotropic data */
     double *history = p->theta + (size_t)q * (size_t)(p->steps + 1) * (size_t)w;
     const double *now = history + (size_t)k * (size_t)w;
     double *next = history + (size_t)(k + 1) * (size_t)w;
@@ -151,11 +196,11 @@ void dmft__parameter_paths_advance(dmft__parameter_paths_t *p, dmft__replica_t *
       next[a] = theta - step * (problem->ridge * theta + dmft_model_regularizer_slope(&problem->model, theta));
     }
     for (long m = 0; m <= k; m++)
-      dmft__block_gemm(w, w, 1, -gamma, dmft__block(kernels->Rl, k, m, w), 0, history + (size_t)m * (size_t)w, 0, next);
-    dmft__block_gemm(w, ws, 1, -gamma, kernels->Gam + (size_t)k * (size_t)(w * ws), 0, p->wstar + (size_t)q * (size_t)ws, 0, next);
+      dmft__block_gemm(w, w, 1, -gain, dmft__block(kernels->Rl, k, m, w), 0, history + (size_t)m * (size_t)w, 0, next);
+    dmft__block_gemm(w, ws, 1, -gain, kernels->Gam + (size_t)k * (size_t)(w * ws), 0, p->wstar + (size_t)q * (size_t)ws, 0, next);
     for (int c = 0; c < w; c++) {
       z[k * w + c] = dmft_rng_normal(&p->rngs[q]);
-      next[c] += dmft__psd_cholesky_row_dot(p->factor, k * w + c, z);
+      next[c] += p->noise_scale[eigenclass] * dmft__psd_cholesky_row_dot(p->factor, k * w + c, z);
     }
 
     /* Row k+1 of the tangents: D_k T(k, .) - gamma sum_{m} Rl(k,m) T(m, .), then T(k+1,k) = I. */
@@ -167,7 +212,7 @@ void dmft__parameter_paths_advance(dmft__parameter_paths_t *p, dmft__replica_t *
         for (int b = 0; b < w; b++) row[(size_t)j * kk + (size_t)(a * w + b)] = (1.0 - step * curvature[a]) * previous[(size_t)j * kk + (size_t)(a * w + b)];
     for (long m = 1; m <= k; m++) {
       const double *Rl = dmft__block(kernels->Rl, k, m, w);
-      for (size_t i = 0; i < kk; i++) p->coefficient[i] = -gamma * Rl[i];
+      for (size_t i = 0; i < kk; i++) p->coefficient[i] = -gain * Rl[i];
       dmft__block_row_axpy(w, m, p->coefficient, tangents + dmft__packed_block(m, 0) * kk, row);
     }
     memset(row + (size_t)k * kk, 0, sizeof(double) * kk);
@@ -177,9 +222,10 @@ void dmft__parameter_paths_advance(dmft__parameter_paths_t *p, dmft__replica_t *
   average_row(p, kernels, k + 1);
   double *R = dmft__block(kernels->R, k + 1, 0, w);
   memset(R, 0, sizeof(double) * (size_t)(k + 1) * kk);
-  const double inverse = 1.0 / (double)p->paths;
-  for (long q = 0; q < p->paths; q++) {
+  for (long q = 0, eigenclass = 0; q < p->paths; q++) {
+    while (q >= p->first_path[eigenclass + 1]) eigenclass++;
+    const double weight = p->sigma_weight[eigenclass];
     const double *row = p->tangents + (size_t)q * tangent_doubles(p->steps, w) + dmft__packed_block(k + 1, 0) * kk;
-    for (size_t i = 0; i < (size_t)(k + 1) * kk; i++) R[i] += inverse * row[i];
+    for (size_t i = 0; i < (size_t)(k + 1) * kk; i++) R[i] += weight * row[i];
   }
 }

@@ -12,7 +12,13 @@
  * and C, M, R are the averages of theta theta^T, theta theta*^T and T over the paths. For ridge
  * and Gaussian priors this is a Monte Carlo version of the exact linear side, which the tests
  * compare it with. Cost per path: O(K^2 k^2) memory for the tangents and O(K^3 k^3) work in all,
- * the same as the dense engine's. */
+ * the same as the dense engine's.
+ *
+ * With a covariance spectrum the group's paths are split into runs, one per eigenvalue class
+ * (at least one path each, the rest in proportion to the weights); a path of class j has
+ * gamma lambda_j for gamma and sqrt(lambda_j) du for du, and the kernels are the Sigma-weighted
+ * averages, a path of class j counting nu_j lambda_j / n_j (n_j paths in the class), which is
+ * unbiased whatever the rounding of the n_j. Isotropic data is one class of weight 1, to the bit. */
 #ifndef DMFT_PARAMETER_PATHS_H
 #define DMFT_PARAMETER_PATHS_H
 

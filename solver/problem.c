@@ -13,6 +13,7 @@
 #include "kernels.h"
 #include "parameter_paths.h"
 #include "replica.h"
+#include "spectral_side.h"
 
 #define DMFT_MAX_STEPS 200000
 /* The Volterra engine keeps O(N) numbers whatever K: its limit is time, 10^7 steps a minute or so. */
@@ -82,6 +83,10 @@ int dmft_problem_parameter_side_is_sampled(const dmft_problem_t *problem) {
   return problem->sampled_parameter_side || (problem->model.regularizer && !problem->model.regularizer->is_zero);
 }
 
+double dmft_problem_field_teacher_var(const dmft_problem_t *problem) {
+  return problem->spectrum.classes > 0 ? dmft_spectrum_mean(&problem->spectrum) * problem->teacher_var : problem->teacher_var;
+}
+
 long dmft_problem_steps(const dmft_problem_t *problem) {
   /* The grid ends at the first multiple of dt at or beyond tmax; the tolerance keeps
    * tmax = 6, dt = 0.05 at 120 steps despite rounding. Saturated (far beyond DMFT_MAX_STEPS,
@@ -138,8 +143,10 @@ static void memory_parts(const dmft_problem_t *problem, double *with_paths, doub
                               (dmft_problem_parameter_side_is_sampled(problem)
                                    ? dmft__parameter_paths_bytes(problem, dmft__parameter_paths_of_group(problem, 0, groups))
                                    : 0.0));
-  *with_steps = concurrent * (dmft__kernels_bytes(k, problem->model.kstar, steps) + fixed) +
-                8.0 * rows * rows * k * k * (4.0 * groups + 8.0); /* C, R, Cl, Rl: each group's and the result's */
+  *with_steps = concurrent * (dmft__kernels_bytes(k, problem->model.kstar, steps) + fixed + dmft__spectral_side_bytes(problem)) +
+                8.0 * rows * rows * k * k * (4.0 * groups + 8.0) + /* C, R, Cl, Rl: each group's and the result's */
+                8.0 * rows * (problem->spectrum.classes + 1.0) * (k * problem->model.kstar + k * k) * (groups + 2.0) *
+                    (problem->spectrum.classes > 0);
 }
 
 double dmft_problem_memory_bytes(const dmft_problem_t *problem) {
@@ -241,12 +248,24 @@ int dmft_problem_check_inputs(const dmft_problem_t *problem, char *message, size
   if (problem->init_overlap != 0 && model->k != model->kstar)
     REJECT("--init-overlap needs --k equal to --kstar, it is applied unit by unit (got k %d, kstar %d)", model->k,
            model->kstar);
-  const double field_variance = problem->theta0_var + problem->init_overlap * problem->init_overlap * problem->teacher_var;
+  if (dmft_spectrum_check(&problem->spectrum, message, message_size) != DMFT_OK) return DMFT_EINVAL;
+  if (problem->spectrum.classes > 0 && dmft_problem_parameter_side_is_sampled(problem)) {
+    const long fewest = dmft__parameter_paths_of_group(problem, dmft_problem_groups(problem) - 1, dmft_problem_groups(problem));
+    if (fewest < problem->spectrum.classes)
+      REJECT("--spectrum with a sampled parameter side needs at least one parameter path per class in every replica group: "
+             "--parameter-paths (or --paths) of at least %ld for %d classes (got %ld per group)",
+             (long)problem->spectrum.classes * dmft_problem_groups(problem), problem->spectrum.classes, fewest);
+  }
+  /* The fields' variances: E[lambda] times the isotropic ones. */
+  const double field_scale = dmft_spectrum_mean(&problem->spectrum);
+  const double field_variance =
+      field_scale * (problem->theta0_var + problem->init_overlap * problem->init_overlap * problem->teacher_var);
   if (!isfinite(field_variance))
     REJECT("--init-overlap %g with --theta0-var %g and --teacher-var %g: the initial field variance is too large for a double",
            problem->init_overlap, problem->theta0_var, problem->teacher_var);
   if (dmft_model_check_derivatives(model, message, message_size) != DMFT_OK) return DMFT_EINVAL;
-  return dmft_model_check_fields(model, sqrt(field_variance), sqrt(problem->teacher_var), message, message_size);
+  return dmft_model_check_fields(model, sqrt(field_variance), sqrt(dmft_problem_field_teacher_var(problem)), message,
+                                 message_size);
 }
 
 /* The message names what to change: the option whose part of the memory is the larger. */
@@ -328,6 +347,10 @@ uint64_t dmft_problem_signature(const dmft_problem_t *p) {
     used = (int)strlen(text);
     snprintf(text + used, sizeof text - (size_t)used, "|volterra:%d", p->volterra_direct);
   }
+  if (p->spectrum.classes > 0) { /* isotropic data keeps the signature it always had */
+    used = (int)strlen(text);
+    snprintf(text + used, sizeof text - (size_t)used, "|spectrum:%d", p->spectrum.classes);
+  }
   if (p->no_kernels) { /* other files: a sweep must not take them for a run with kernels */
     used = (int)strlen(text);
     snprintf(text + used, sizeof text - (size_t)used, "|no-kernels");
@@ -339,6 +362,11 @@ uint64_t dmft_problem_signature(const dmft_problem_t *p) {
       const unsigned char *bytes = (const unsigned char *)pair;
       for (size_t b = 0; b < sizeof pair; b++) hash = (hash ^ bytes[b]) * 1099511628211ULL;
     }
+  for (int j = 0; j < p->spectrum.classes; j++) {
+    const double pair[2] = {p->spectrum.eigenvalue[j], p->spectrum.weight[j]};
+    const unsigned char *bytes = (const unsigned char *)pair;
+    for (size_t b = 0; b < sizeof pair; b++) hash = (hash ^ bytes[b]) * 1099511628211ULL;
+  }
   for (const unsigned char *c = (const unsigned char *)text; *c; c++) hash = (hash ^ *c) * 1099511628211ULL;
   return hash;
 }

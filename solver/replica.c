@@ -9,6 +9,7 @@
 #include "dmft/status.h"
 #include "parameter_paths.h"
 #include "parameter_side.h"
+#include "spectral_side.h"
 
 /* A second moment this many times larger than the starting scale means the dynamics left any
  * regime a learning curve lives in: a step size beyond stability grows it geometrically, so
@@ -100,6 +101,7 @@ struct dmft__march {
   double *scratch;
   dmft__parameter_side_t side;
   dmft__parameter_paths_t *parameter_paths;
+  dmft__spectral_side_t *spectral_side; /* the exact parameter side of a covariance spectrum */
   double scale;
   /* What the march has done: advance continues from here (saved by regions). */
   long next_step, last_step, diverged_step;
@@ -137,12 +139,18 @@ int dmft__march_create(const dmft__replica_t *replica, const dmft__engine_t *eng
       .teacher_var = problem->teacher_var,
       .beta = replica->coefficients->beta,
   };
+  if (status == DMFT_OK && problem->spectrum.classes > 0)
+    status = dmft__kernels_alloc_classes(&m->replica.kernels, problem->spectrum.classes);
   if (status == DMFT_OK && dmft_problem_parameter_side_is_sampled(problem))
     status = dmft__parameter_paths_create(&m->replica, &m->parameter_paths);
+  else if (status == DMFT_OK && problem->spectrum.classes > 0)
+    status = dmft__spectral_side_create(problem, &m->replica.kernels, &m->spectral_side);
   else if (status == DMFT_OK)
     dmft__parameter_side_init(&m->replica.kernels, problem->theta0_var, problem->init_overlap, problem->teacher_var);
+  /* The Sigma-weighted kernels are up to the largest eigenvalue times the plain ones. */
   m->scale = fmax(1.0, fmax(problem->teacher_var, problem->theta0_var + problem->init_overlap * problem->init_overlap *
-                                                                           problem->teacher_var));
+                                                                           problem->teacher_var)) *
+             fmax(1.0, dmft_spectrum_largest(&problem->spectrum));
   m->status = status;
   return status;
 }
@@ -183,12 +191,13 @@ int dmft__march_advance(dmft__march_t *m, long until, dmft__progress_t *progress
     }
     m->last_step = step;
     m->next_step = step + 1;
-    dmft__teacher_response(&replica->kernels, step, problem->teacher_var);
+    dmft__teacher_response(&replica->kernels, step, dmft_problem_field_teacher_var(problem));
     if (step < replica->steps) {
       if (m->parameter_paths) dmft__parameter_paths_advance(m->parameter_paths, replica, step);
       else {
         m->side.decay = replica->coefficients->decay[step];
-        dmft__parameter_side_advance(&m->side, &replica->kernels, step, m->scratch);
+        if (m->spectral_side) dmft__spectral_side_advance(m->spectral_side, &m->side, &replica->kernels, step, m->scratch);
+        else dmft__parameter_side_advance(&m->side, &replica->kernels, step, m->scratch);
       }
     }
     if (!step_is_healthy(replica, step, m->scale)) {
@@ -220,6 +229,7 @@ void dmft__march_regions(dmft__march_t *m, dmft__region_fn visit, void *user) {
   dmft__kernels_regions(&m->replica.kernels, visit, user);
   m->engine->regions(&m->replica, m->engine_state, visit, user);
   if (m->parameter_paths) dmft__parameter_paths_regions(m->parameter_paths, visit, user);
+  if (m->spectral_side) dmft__spectral_side_regions(m->spectral_side, visit, user);
 }
 
 int dmft__march_adopt_loaded_state(dmft__march_t *m) {
@@ -240,6 +250,7 @@ void dmft__march_free(dmft__march_t **march) {
   if (!m) return;
   if (m->engine_state) m->engine->destroy(&m->engine_state);
   dmft__parameter_paths_destroy(&m->parameter_paths);
+  dmft__spectral_side_free(&m->spectral_side);
   free(m->scratch);
   dmft__path_sums_free(&m->replica.sums);
   dmft__kernels_free(&m->replica.kernels);

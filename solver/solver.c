@@ -34,6 +34,14 @@ void dmft_result_free(dmft_result_t **result) {
   free(r->Rl_se);
   free(r->Gamma);
   free(r->Gamma_se);
+  free(r->M_sigma);
+  free(r->M_sigma_se);
+  free(r->Q_sigma);
+  free(r->Q_sigma_se);
+  free(r->class_M);
+  free(r->class_M_se);
+  free(r->class_Q);
+  free(r->class_Q_se);
   free(r->group_M);
   free(r->group_Q);
   free(r->group_train_loss);
@@ -73,6 +81,23 @@ dmft_result_t *dmft_result_alloc(const dmft_problem_t *problem) {
     r->test_metric = calloc(rows, sizeof(double));
     r->test_metric_se = calloc(rows, sizeof(double));
     if (!r->test_metric || !r->test_metric_se) {
+      dmft_result_free(&r);
+      return NULL;
+    }
+  }
+  if (problem->spectrum.classes > 0) {
+    const size_t classes = (size_t)problem->spectrum.classes;
+    r->classes = problem->spectrum.classes;
+    r->M_sigma = calloc(rows * kks, sizeof(double));
+    r->M_sigma_se = calloc(rows * kks, sizeof(double));
+    r->Q_sigma = calloc(rows * kk, sizeof(double));
+    r->Q_sigma_se = calloc(rows * kk, sizeof(double));
+    r->class_M = calloc(rows * classes * kks, sizeof(double));
+    r->class_M_se = calloc(rows * classes * kks, sizeof(double));
+    r->class_Q = calloc(rows * classes * kk, sizeof(double));
+    r->class_Q_se = calloc(rows * classes * kk, sizeof(double));
+    if (!r->M_sigma || !r->M_sigma_se || !r->Q_sigma || !r->Q_sigma_se || !r->class_M || !r->class_M_se || !r->class_Q ||
+        !r->class_Q_se) {
       dmft_result_free(&r);
       return NULL;
     }

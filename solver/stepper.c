@@ -26,6 +26,7 @@
 /* One group's values on the output grid, laid out as in dmft_result_t. */
 typedef struct {
   double *M, *Q, *train_loss, *test_loss, *test_metric, *C, *R, *Cl, *Rl, *Gamma;
+  double *M_sigma, *Q_sigma, *class_M, *class_Q; /* a covariance spectrum's (else NULL) */
   long rows_done;
   long long path_updates, path_checks;
   int status;
@@ -42,6 +43,10 @@ static void group_output_free(group_output_t *out) {
   free(out->Cl);
   free(out->Rl);
   free(out->Gamma);
+  free(out->M_sigma);
+  free(out->Q_sigma);
+  free(out->class_M);
+  free(out->class_Q);
 }
 
 static int group_output_alloc(group_output_t *out, const dmft_result_t *r) {
@@ -57,6 +62,14 @@ static int group_output_alloc(group_output_t *out, const dmft_result_t *r) {
   out->Gamma = calloc(rows * (size_t)(r->k * r->kstar), sizeof(double));
   out->test_metric = r->test_metric ? calloc(rows, sizeof(double)) : NULL;
   if (r->test_metric && !out->test_metric) return DMFT_ENOMEM;
+  if (r->classes > 0) {
+    const size_t kks = (size_t)(r->k * r->kstar), classes = (size_t)r->classes;
+    out->M_sigma = calloc(rows * kks, sizeof(double));
+    out->Q_sigma = calloc(rows * kk, sizeof(double));
+    out->class_M = calloc(rows * classes * kks, sizeof(double));
+    out->class_Q = calloc(rows * classes * kk, sizeof(double));
+    if (!out->M_sigma || !out->Q_sigma || !out->class_M || !out->class_Q) return DMFT_ENOMEM;
+  }
   return out->M && out->Q && out->train_loss && out->test_loss && out->C && out->R && out->Cl && out->Rl && out->Gamma
              ? DMFT_OK
              : DMFT_ENOMEM;
@@ -74,6 +87,23 @@ static void copy_symmetric_block(double *packed, long s, long u, int k, double *
     for (int b = 0; b < k; b++) out[a * k + b] = stored[b * k + a];
 }
 
+/* A spectrum's class overlaps at step s into output row i, and the plain M = E_j[M_j], Q = E_j[Q_j]. */
+static void plain_overlaps(const dmft_problem_t *problem, const dmft__kernels_t *kernels, long s, long i, group_output_t *out) {
+  const size_t kk = (size_t)(kernels->k * kernels->k), kks = (size_t)(kernels->k * kernels->kstar);
+  const size_t classes = (size_t)kernels->classes;
+  const double *class_M = kernels->class_M + (size_t)s * classes * kks, *class_Q = kernels->class_Q + (size_t)s * classes * kk;
+  memcpy(out->class_M + (size_t)i * classes * kks, class_M, sizeof(double) * classes * kks);
+  memcpy(out->class_Q + (size_t)i * classes * kk, class_Q, sizeof(double) * classes * kk);
+  double *M = out->M + (size_t)i * kks, *Q = out->Q + (size_t)i * kk;
+  memset(M, 0, sizeof(double) * kks);
+  memset(Q, 0, sizeof(double) * kk);
+  for (size_t c = 0; c < classes; c++) {
+    const double weight = problem->spectrum.weight[c];
+    for (size_t e = 0; e < kks; e++) M[e] += weight * class_M[c * kks + e];
+    for (size_t e = 0; e < kk; e++) Q[e] += weight * class_Q[c * kk + e];
+  }
+}
+
 /* Copies the group's kernels at the output steps before its first diverged step. */
 static int read_group(const dmft_problem_t *problem, const dmft_result_t *r, dmft__kernels_t *kernels, int group,
                       long diverged_step, group_output_t *out) {
@@ -83,16 +113,20 @@ static int read_group(const dmft_problem_t *problem, const dmft_result_t *r, dmf
   while (done < r->rows && (diverged_step < 0 || r->step[done] < diverged_step)) done++;
   out->rows_done = done;
   dmft_test_loss_t *rule = NULL;
-  int status = dmft_test_loss_create(&problem->model, problem->teacher_var, problem->seed, (uint64_t)group, &rule);
+  int status = dmft_test_loss_create(&problem->model, dmft_problem_field_teacher_var(problem), problem->seed, (uint64_t)group,
+                                     &rule);
   for (long i = 0; status == DMFT_OK && i < done; i++) {
     const long s = r->step[i];
-    memcpy(out->M + (size_t)i * kks, kernels->M + (size_t)s * kks, sizeof(double) * kks);
+    /* The kernels' M and C(t, t): the plain overlaps, or a spectrum's Sigma-weighted ones. */
+    double *field_M = r->classes ? out->M_sigma + (size_t)i * kks : out->M + (size_t)i * kks;
+    double *field_Q = r->classes ? out->Q_sigma + (size_t)i * kk : out->Q + (size_t)i * kk;
+    memcpy(field_M, kernels->M + (size_t)s * kks, sizeof(double) * kks);
     memcpy(out->Gamma + (size_t)i * kks, kernels->Gam + (size_t)s * kks, sizeof(double) * kks);
-    memcpy(out->Q + (size_t)i * kk, dmft__block(kernels->C, s, s, k), sizeof(double) * kk);
+    memcpy(field_Q, dmft__block(kernels->C, s, s, k), sizeof(double) * kk);
+    if (r->classes) plain_overlaps(problem, kernels, s, i, out);
     out->train_loss[i] = kernels->train_loss[s];
-    out->test_loss[i] = dmft_test_loss_evaluate(rule, out->Q + (size_t)i * kk, out->M + (size_t)i * kks);
-    if (out->test_metric)
-      out->test_metric[i] = dmft_test_metric_evaluate(rule, out->Q + (size_t)i * kk, out->M + (size_t)i * kks);
+    out->test_loss[i] = dmft_test_loss_evaluate(rule, field_Q, field_M);
+    if (out->test_metric) out->test_metric[i] = dmft_test_metric_evaluate(rule, field_Q, field_M);
     for (long j = 0; j < done; j++) {
       const long u = r->step[j];
       const size_t at = ((size_t)i * rows + (size_t)j) * kk;
@@ -163,6 +197,12 @@ static void group_output_regions(group_output_t *out, const dmft_result_t *r, lo
   visit(user, out->Cl, sizeof(double) * rows * rows * kk);
   visit(user, out->Rl, sizeof(double) * rows * rows * kk);
   visit(user, out->Gamma, sizeof(double) * rows * kks);
+  if (r->classes > 0) { /* isotropic checkpoints keep the layout they always had */
+    visit(user, out->M_sigma, sizeof(double) * rows * kks);
+    visit(user, out->Q_sigma, sizeof(double) * rows * kk);
+    visit(user, out->class_M, sizeof(double) * rows * (size_t)r->classes * kks);
+    visit(user, out->class_Q, sizeof(double) * rows * (size_t)r->classes * kk);
+  }
 }
 
 /* A dmft__region_fn that broadcasts each region from the rank *user (gather_groups). */
@@ -500,6 +540,12 @@ int dmft_solver_result(dmft_solver_t *s, dmft_result_t **result) {
   REDUCE_FIELD(Cl, rows * rows * kk);
   REDUCE_FIELD(Rl, rows * rows * kk);
   REDUCE_FIELD(Gamma, rows * kks);
+  if (r->classes > 0) {
+    REDUCE_FIELD(M_sigma, rows * kks);
+    REDUCE_FIELD(Q_sigma, rows * kk);
+    REDUCE_FIELD(class_M, rows * (size_t)r->classes * kks);
+    REDUCE_FIELD(class_Q, rows * (size_t)r->classes * kk);
+  }
   if (s->problem->keep_group_values && keep_groups(r, outputs, n_groups) != DMFT_OK) return DMFT_ENOMEM;
   if (dmft_result_cut_at_non_finite(r, 1)) status = DMFT_EDIVERGED;
   *result = r;

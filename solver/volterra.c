@@ -83,6 +83,7 @@ const char *dmft_volterra_unsupported(const dmft_problem_t *problem) {
   if (!problem->noise->increment_variance)
     return "a noise with independent increments: poisson, bernoulli, gauss or flow (not an epoch scheme)";
   if (problem->momentum_time > 0) return "no momentum (--momentum-time 0)";
+  if (problem->spectrum.classes > 0) return "isotropic data only, so far (no --spectrum)";
   if (problem->volterra_direct && (problem->eta_schedule.kind != DMFT_SCHEDULE_CONSTANT ||
                                    problem->kappa_schedule.kind != DMFT_SCHEDULE_CONSTANT))
     return "constant --eta and --kappa with --volterra-direct (the convolution form has a kernel of the lag alone)";

@@ -28,24 +28,46 @@ void dmft_compare_observable(const dmft_result_t *r, long row, int index, double
   else *value = r->test_metric[row], *se = r->test_metric_se[row];
 }
 
-static void observable(const dmft_result_t *r, long row, int index, double *value, double *se, char *name, size_t size) {
+/* Observables past the plain ones (M, Q, the losses and the test metric: `plain` of them): a
+ * covariance spectrum's M_sigma and Q_sigma entries, when both results have them. */
+static void spectral_observable(const dmft_result_t *r, long row, int index, double *value, double *se, char *name, size_t size) {
+  const int km = r->k * r->kstar, kq = r->k * r->k, scalar = r->k == 1 && r->kstar == 1;
+  if (index < km) {
+    *value = r->M_sigma[row * km + index], *se = r->M_sigma_se[row * km + index];
+    if (scalar) snprintf(name, size, "M_sigma");
+    else snprintf(name, size, "M_sigma_%d_%d", index / r->kstar, index % r->kstar);
+  } else {
+    index -= km;
+    *value = r->Q_sigma[row * kq + index], *se = r->Q_sigma_se[row * kq + index];
+    if (scalar) snprintf(name, size, "Q_sigma");
+    else snprintf(name, size, "Q_sigma_%d_%d", index / r->k, index % r->k);
+  }
+}
+
+static void observable(const dmft_result_t *r, long row, int index, int plain, double *value, double *se, char *name,
+                       size_t size) {
+  if (index >= plain) {
+    spectral_observable(r, row, index - plain, value, se, name, size);
+    return;
+  }
   dmft_compare_observable(r, row, index, value, se);
   dmft_compare_observable_name(r, index, name, size);
 }
 
 /* The solver's value and error of one observable at time t, interpolated linearly between its
  * rows (the simulated times of mini-batch SGD fall between grid times). */
-static void solver_at(const dmft_result_t *r, double t, int index, double *value, double *se, char *name, size_t size) {
+static void solver_at(const dmft_result_t *r, double t, int index, int plain, double *value, double *se, char *name,
+                      size_t size) {
   long upper = 1;
   while (upper < r->rows_done - 1 && r->t[upper] < t) upper++;
   const long lower = upper - 1;
   double a, se_a, b, se_b;
   if (r->rows_done < 2) {
-    observable(r, 0, index, value, se, name, size);
+    observable(r, 0, index, plain, value, se, name, size);
     return;
   }
-  observable(r, lower, index, &a, &se_a, name, size);
-  observable(r, upper, index, &b, &se_b, name, size);
+  observable(r, lower, index, plain, &a, &se_a, name, size);
+  observable(r, upper, index, plain, &b, &se_b, name, size);
   const double span = r->t[upper] - r->t[lower], w = span > 0 ? fmin(fmax((t - r->t[lower]) / span, 0.0), 1.0) : 0.0;
   *value = (1 - w) * a + w * b;
   *se = (1 - w) * se_a + w * se_b;
@@ -64,20 +86,32 @@ static double normal_equivalent(double difference, double se_a, int groups_a, do
   return tail > 0 ? gsl_cdf_ugaussian_Qinv(tail) : INFINITY;
 }
 
+/* The observables two results share: the plain ones (the test metric when both have it), then
+ * M_sigma and Q_sigma when both have a covariance spectrum. */
+static int plain_count(const dmft_result_t *solved, const dmft_result_t *simulated) {
+  return dmft_compare_observables(solved->k, solved->kstar) + (solved->test_metric && simulated->test_metric);
+}
+
+static int shared_count(const dmft_result_t *solved, const dmft_result_t *simulated) {
+  const int spectral = solved->classes > 0 && simulated->classes > 0;
+  return plain_count(solved, simulated) + spectral * (solved->k * solved->kstar + solved->k * solved->k);
+}
+
 double dmft_compare_deviation(const dmft_result_t *solved, const dmft_result_t *simulated, long row, int index) {
   const double last_time = solved->t[solved->rows_done > 0 ? solved->rows_done - 1 : 0];
   if (row >= simulated->rows_done || simulated->t[row] > last_time + 1e-9) return NAN;
   double a, se_a, b, se_b;
   char name[40];
-  solver_at(solved, simulated->t[row], index, &a, &se_a, name, sizeof name);
-  observable(simulated, row, index, &b, &se_b, name, sizeof name);
+  const int plain = plain_count(solved, simulated);
+  solver_at(solved, simulated->t[row], index, plain, &a, &se_a, name, sizeof name);
+  observable(simulated, row, index, plain, &b, &se_b, name, sizeof name);
   const double z = normal_equivalent(b - a, se_a, solved->groups, se_b, simulated->groups);
   return b < a ? -z : z;
 }
 
 void dmft_compare(const dmft_result_t *solved, const dmft_result_t *simulated, dmft_comparison_t *c) {
-  /* The loss's test metric, when it has one, is compared too. */
-  const int count = dmft_compare_observables(solved->k, solved->kstar) + (solved->test_metric && simulated->test_metric);
+  /* The loss's test metric, when it has one, is compared too, and a spectrum's weighted overlaps. */
+  const int count = shared_count(solved, simulated), plain = plain_count(solved, simulated);
   const double last_time = solved->t[solved->rows_done > 0 ? solved->rows_done - 1 : 0];
   double squares = 0.0, errors = 0.0;
   *c = (dmft_comparison_t){.largest_z = 0.0, .largest_time = 0.0};
@@ -86,8 +120,8 @@ void dmft_compare(const dmft_result_t *solved, const dmft_result_t *simulated, d
     for (int index = 0; index < count; index++) {
       double a, se_a, b, se_b;
       char name[40];
-      solver_at(solved, simulated->t[row], index, &a, &se_a, name, sizeof name);
-      observable(simulated, row, index, &b, &se_b, name, sizeof name);
+      solver_at(solved, simulated->t[row], index, plain, &a, &se_a, name, sizeof name);
+      observable(simulated, row, index, plain, &b, &se_b, name, sizeof name);
       const double z = normal_equivalent(b - a, se_a, solved->groups, se_b, simulated->groups);
       if (!(z <= c->largest_z)) { /* also takes a NaN, which must not pass unseen */
         c->largest_z = isnan(z) ? INFINITY : z;

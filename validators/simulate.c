@@ -45,6 +45,11 @@ typedef struct {
   dmft_sampling_t sampling;      /* sgd: how batches are drawn */
   long position;                 /* reshuffle, shuffle-once: the next sample in order */
   double *history;               /* [rows][d][k]: theta at each output row, for C */
+  /* A covariance spectrum (else classes 0, NULL): coordinates first_column[c] .. first_column[c+1]-1
+   * have eigenvalue lambda_c; eigenvalue[j] is coordinate j's. */
+  int classes;
+  long first_column[DMFT_SPECTRUM_MAX_CLASSES + 1];
+  double *eigenvalue;            /* [d] */
 } simulation_t;
 
 const char *dmft_algorithm_name(dmft_algorithm_t algorithm) {
@@ -172,6 +177,7 @@ static void free_state(simulation_t *s) {
   free(s->order);
   free(s->batch_members);
   free(s->history);
+  free(s->eigenvalue);
 }
 
 /* Labels from the teacher's pre-activations x_i^T theta* (fields has room for n x k*). */
@@ -193,6 +199,13 @@ static void draw_instance(simulation_t *s, const dmft_problem_t *p, int seed_ind
   for (long i = 0; i < s->n * s->d; i++) s->X[i] = scale * dmft_rng_normal(&rng);
   dmft_rng_seed(&rng, p->seed, key, 0, STREAM_TEST);
   for (long i = 0; i < s->n * s->d; i++) s->X_test[i] = scale * dmft_rng_normal(&rng);
+  if (s->eigenvalue) /* X = Z diag(sqrt(lambda)) / sqrt(d) */
+    for (long i = 0; i < s->n; i++)
+      for (long j = 0; j < s->d; j++) {
+        const double root = sqrt(s->eigenvalue[j]);
+        s->X[i * s->d + j] *= root;
+        s->X_test[i * s->d + j] *= root;
+      }
   dmft_rng_seed(&rng, p->seed, key, 0, STREAM_TEACHER);
   const double init_sd = sqrt(p->theta0_var);
   for (long i = 0; i < s->d * s->kstar; i++) s->teacher[i] = dmft_prior_draw(p->teacher_prior, p->teacher_var, p->sparsity, &rng);
@@ -342,7 +355,30 @@ static void start_copy(simulation_t *s, int c) {
 
 typedef struct {
   double *M, *Q, *train, *test, *metric, *gaussian, *C, *R; /* one seed's values, result layout */
+  double *M_sigma, *Q_sigma, *class_M, *class_Q;            /* with a covariance spectrum, else NULL */
 } seed_values_t;
+
+/* A spectrum's overlaps of row `row`: M_sigma = theta^T Sigma theta* / d, Q_sigma, and each class's
+ * M_j, Q_j over its own coordinates. */
+static void record_spectral_row(const simulation_t *s, long row, seed_values_t *values) {
+  const int k = s->k, kstar = s->kstar;
+  const double *theta = s->theta[0];
+  double *M_sigma = values->M_sigma + row * k * kstar, *Q_sigma = values->Q_sigma + row * k * k;
+  memset(M_sigma, 0, sizeof(double) * (size_t)(k * kstar));
+  memset(Q_sigma, 0, sizeof(double) * (size_t)(k * k));
+  for (int c = 0; c < s->classes; c++) {
+    double *M_c = values->class_M + (row * s->classes + c) * k * kstar, *Q_c = values->class_Q + (row * s->classes + c) * k * k;
+    const long first = s->first_column[c], columns = s->first_column[c + 1] - first;
+    const double *theta_c = theta + first * k, *teacher_c = s->teacher + first * kstar;
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, kstar, (int)columns, 1.0 / (double)columns, theta_c, k, teacher_c,
+                kstar, 0.0, M_c, kstar);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, k, (int)columns, 1.0 / (double)columns, theta_c, k, theta_c, k, 0.0,
+                Q_c, k);
+    const double weight = s->eigenvalue[first] * (double)columns / (double)s->d; /* nu_j lambda_j */
+    for (int e = 0; e < k * kstar; e++) M_sigma[e] += weight * M_c[e];
+    for (int e = 0; e < k * k; e++) Q_sigma[e] += weight * Q_c[e];
+  }
+}
 
 static void record_row(simulation_t *s, dmft_test_loss_t *rule, long row, seed_values_t *values, const long *response_rows,
                        long rows) {
@@ -359,7 +395,9 @@ static void record_row(simulation_t *s, dmft_test_loss_t *rule, long row, seed_v
     for (long i = 0; i < s->n; i++) metric += dmft_model_test_metric(&s->problem->model, s->fields + i * k, s->labels_test[i]);
     values->metric[row] = metric / (double)s->n;
   }
-  values->gaussian[row] = dmft_test_loss_evaluate(rule, Q, M);
+  if (s->classes) record_spectral_row(s, row, values);
+  values->gaussian[row] = s->classes ? dmft_test_loss_evaluate(rule, values->Q_sigma + row * k * k, values->M_sigma + row * k * kstar)
+                                     : dmft_test_loss_evaluate(rule, Q, M);
   memcpy(s->history + row * s->d * k, theta, sizeof(double) * (size_t)(s->d * k));
   for (int c = 1; c < COPIES; c++) {
     if (!s->started[c]) continue;
@@ -368,13 +406,15 @@ static void record_row(simulation_t *s, dmft_test_loss_t *rule, long row, seed_v
     for (int a = 0; a < k; a++)
       for (int b = 0; b < k; b++) {
         double sum = 0.0;
-        for (long j = 0; j < s->d; j++) sum += (s->theta[c][j * k + a] - theta[j * k + a]) * s->directions[c][j * k + b];
+        for (long j = 0; j < s->d; j++)
+          sum += (s->theta[c][j * k + a] - theta[j * k + a]) * s->directions[c][j * k + b] * (s->eigenvalue ? s->eigenvalue[j] : 1.0);
         R[a * k + b] = sum / (DMFT_RESPONSE_KICK * (double)s->d);
       }
   }
 }
 
-/* C(t_i, t_j) = theta_i^T theta_j / d for all rows, from the history, in one product. */
+/* C(t_i, t_j) = theta_i^T theta_j / d for all rows, from the history, in one product; with a
+ * covariance spectrum the Sigma-weighted theta_i^T Sigma theta_j / d. */
 static void two_time_correlation(const simulation_t *s, long rows, double *C) {
   const int k = s->k;
   const long width = rows * k;
@@ -388,7 +428,8 @@ static void two_time_correlation(const simulation_t *s, long rows, double *C) {
   }
   for (long i = 0; i < rows; i++)
     for (long l = 0; l < s->d; l++)
-      for (int a = 0; a < k; a++) columns[l * width + i * k + a] = s->history[(i * s->d + l) * k + a];
+      for (int a = 0; a < k; a++)
+        columns[l * width + i * k + a] = s->history[(i * s->d + l) * k + a] * (s->eigenvalue ? sqrt(s->eigenvalue[l]) : 1.0);
   cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)width, (int)width, (int)s->d, 1.0 / (double)s->d, columns,
               (int)width, columns, (int)width, 0.0, gram, (int)width);
   for (long i = 0; i < rows; i++)
@@ -409,7 +450,7 @@ static void accumulate(double *sum, double *squares, const double *x, long n) {
 
 /* Sizes of one seed's values, in doubles. */
 typedef struct {
-  size_t M, Q, rows, kernel;
+  size_t M, Q, rows, kernel, classes;
 } seed_sizes_t;
 
 static int seed_values_alloc(seed_values_t *v, seed_sizes_t n, int metric) {
@@ -417,6 +458,13 @@ static int seed_values_alloc(seed_values_t *v, seed_sizes_t n, int metric) {
                        .train = malloc(sizeof(double) * n.rows), .test = malloc(sizeof(double) * n.rows),
                        .gaussian = malloc(sizeof(double) * n.rows), .C = malloc(sizeof(double) * n.kernel),
                        .R = malloc(sizeof(double) * n.kernel), .metric = metric ? malloc(sizeof(double) * n.rows) : NULL};
+  if (n.classes > 0) {
+    v->M_sigma = malloc(sizeof(double) * n.M);
+    v->Q_sigma = malloc(sizeof(double) * n.Q);
+    v->class_M = malloc(sizeof(double) * n.M * n.classes);
+    v->class_Q = malloc(sizeof(double) * n.Q * n.classes);
+    if (!v->M_sigma || !v->Q_sigma || !v->class_M || !v->class_Q) return DMFT_ENOMEM;
+  }
   return v->M && v->Q && v->train && v->test && v->gaussian && v->C && v->R && (!metric || v->metric) ? DMFT_OK : DMFT_ENOMEM;
 }
 
@@ -429,6 +477,10 @@ static void seed_values_free(seed_values_t *v) {
   free(v->gaussian);
   free(v->C);
   free(v->R);
+  free(v->M_sigma);
+  free(v->Q_sigma);
+  free(v->class_M);
+  free(v->class_Q);
 }
 
 /* Under MPI: one seed's values from the rank that ran it to every rank. */
@@ -441,6 +493,12 @@ static void broadcast_seed_values(seed_values_t *v, seed_sizes_t n, int root) {
   dmft_ranks_broadcast(v->gaussian, sizeof(double) * n.rows, root);
   dmft_ranks_broadcast(v->C, sizeof(double) * n.kernel, root);
   dmft_ranks_broadcast(v->R, sizeof(double) * n.kernel, root);
+  if (n.classes > 0) {
+    dmft_ranks_broadcast(v->M_sigma, sizeof(double) * n.M, root);
+    dmft_ranks_broadcast(v->Q_sigma, sizeof(double) * n.Q, root);
+    dmft_ranks_broadcast(v->class_M, sizeof(double) * n.M * n.classes, root);
+    dmft_ranks_broadcast(v->class_Q, sizeof(double) * n.Q * n.classes, root);
+  }
 }
 
 static void finish(double *mean, double *se, long n, int seeds) {
@@ -475,6 +533,16 @@ int dmft_simulation_check(const dmft_problem_t *problem, const dmft_simulation_o
     snprintf(message, size, "--gamma: the simulation's dimension d = n / gamma must be from 1 to %.0e (got %.3g for n %ld)",
              MAX_DIMENSION, d, options->n);
     return DMFT_EINVAL;
+  }
+  if (problem->spectrum.classes > 0) {
+    long columns[DMFT_SPECTRUM_MAX_CLASSES];
+    dmft_spectrum_columns(&problem->spectrum, dimension_of(problem, options->n), columns);
+    for (int c = 0; c < problem->spectrum.classes; c++)
+      if (columns[c] == 0) {
+        snprintf(message, size, "--spectrum: class %d (weight %g) gets no coordinate of the simulation's d = %ld; raise --n", c + 1,
+                 problem->spectrum.weight[c], dimension_of(problem, options->n));
+        return DMFT_EINVAL;
+      }
   }
   const double steps = problem->tmax / step_time_of(problem, options);
   if (!(steps <= MAX_SIMULATION_STEPS)) {
@@ -529,6 +597,12 @@ static int allocate_state(simulation_t *s, long rows) {
   s->before = malloc(sizeof(double) * dk);
   ok = ok && s->before;
   s->history = malloc(sizeof(double) * (size_t)rows * dk);
+  if (s->classes > 0) {
+    s->eigenvalue = malloc(sizeof(double) * (size_t)s->d);
+    ok = ok && s->eigenvalue;
+    for (int c = 0; ok && c < s->classes; c++)
+      for (long j = s->first_column[c]; j < s->first_column[c + 1]; j++) s->eigenvalue[j] = s->problem->spectrum.eigenvalue[c];
+  }
   ok = ok && s->labels && s->labels_test && s->fields && s->kicks && s->weights && s->order && s->batch_members && s->history;
   return ok ? DMFT_OK : DMFT_ENOMEM;
 }
@@ -583,12 +657,25 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
   s.batch = batch_of(problem, options);
   s.step_time = step_time_of(problem, options);
   s.beta = problem->momentum_time > 0 ? exp(-s.step_time / problem->momentum_time) : 0.0;
+  /* The test fields' teacher variance: the realized mean eigenvalue times teacher_var. */
+  double field_teacher_var = problem->teacher_var;
+  if (problem->spectrum.classes > 0) {
+    s.classes = problem->spectrum.classes;
+    dmft_spectrum_columns(&problem->spectrum, s.d, out->spectrum_columns);
+    double mean = 0.0;
+    for (int c = 0; c < s.classes; c++) {
+      s.first_column[c + 1] = s.first_column[c] + out->spectrum_columns[c];
+      mean += problem->spectrum.eigenvalue[c] * (double)out->spectrum_columns[c] / (double)s.d;
+    }
+    field_teacher_var *= mean;
+  }
   out->algorithm = options->algorithm;
   out->sampling = options->sampling;
   out->n = s.n, out->d = s.d, out->batch = s.batch, out->step_time = s.step_time;
   const long rows = r ? r->rows : 0;
   const size_t kk = (size_t)(k * k), kks = (size_t)(k * kstar), rows_squared = (size_t)(rows * rows);
-  const seed_sizes_t sizes = {.M = (size_t)rows * kks, .Q = (size_t)rows * kk, .rows = (size_t)rows, .kernel = rows_squared * kk};
+  const seed_sizes_t sizes = {.M = (size_t)rows * kks, .Q = (size_t)rows * kk, .rows = (size_t)rows, .kernel = rows_squared * kk,
+                              .classes = (size_t)s.classes};
   /* Under mpirun the seeds are spread over the ranks, rank j running seeds j, j + P, ...; each
    * round's values go to every rank and are summed in seed order, so any P gives the same bits. */
   const int ranks = problem->this_rank_alone ? 1 : dmft_ranks_size(), me = ranks > 1 ? dmft_ranks_rank() : 0;
@@ -600,7 +687,7 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
   out->test_loss_gaussian_se = calloc((size_t)rows, sizeof(double));
   dmft_test_loss_t *rule = NULL;
   if (!r || allocated != DMFT_OK || !out->test_loss_gaussian || !out->test_loss_gaussian_se || allocate_state(&s, rows) != DMFT_OK ||
-      dmft_test_loss_create(&problem->model, problem->teacher_var, problem->seed, 999, &rule) != DMFT_OK)
+      dmft_test_loss_create(&problem->model, field_teacher_var, problem->seed, 999, &rule) != DMFT_OK)
     status = DMFT_ENOMEM;
   /* The response columns: rows at a quarter and at half of the horizon. */
   for (int c = 0; c < DMFT_RESPONSE_COLUMNS; c++) out->response_rows[c] = rows > 0 ? (rows - 1) * (c + 1) / 4 : 0;
@@ -623,6 +710,12 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
       accumulate(out->test_loss_gaussian, out->test_loss_gaussian_se, v->gaussian, rows);
       accumulate(r->C, r->C_se, v->C, (long)(rows_squared * kk));
       accumulate(r->R, r->R_se, v->R, (long)(rows_squared * kk));
+      if (s.classes > 0) {
+        accumulate(r->M_sigma, r->M_sigma_se, v->M_sigma, rows * (long)kks);
+        accumulate(r->Q_sigma, r->Q_sigma_se, v->Q_sigma, rows * (long)kk);
+        accumulate(r->class_M, r->class_M_se, v->class_M, rows * (long)kks * s.classes);
+        accumulate(r->class_Q, r->class_Q_se, v->class_Q, rows * (long)kk * s.classes);
+      }
     }
   }
   /* The times of the rows, rounded to whole mini-batch steps, as rank 0's seeds had them. */
@@ -636,6 +729,12 @@ int dmft_simulate(const dmft_problem_t *problem, const dmft_simulation_options_t
     finish(out->test_loss_gaussian, out->test_loss_gaussian_se, rows, options->seeds);
     finish(r->C, r->C_se, (long)(rows_squared * kk), options->seeds);
     finish(r->R, r->R_se, (long)(rows_squared * kk), options->seeds);
+    if (s.classes > 0) {
+      finish(r->M_sigma, r->M_sigma_se, rows * (long)kks, options->seeds);
+      finish(r->Q_sigma, r->Q_sigma_se, rows * (long)kk, options->seeds);
+      finish(r->class_M, r->class_M_se, rows * (long)kks * s.classes, options->seeds);
+      finish(r->class_Q, r->class_Q_se, rows * (long)kk * s.classes, options->seeds);
+    }
     *result = out;
   } else {
     snprintf(message, message_size, "%s", dmft_strerror(status));

@@ -12,6 +12,7 @@
 #include "dmft/noise.h"
 #include "dmft/prior.h"
 #include "dmft/schedule.h"
+#include "dmft/spectrum.h"
 
 typedef struct dmft_problem {
   dmft_model_t model;
@@ -39,6 +40,8 @@ typedef struct dmft_problem {
   /* Heavy-ball momentum in moving-average form, v <- beta v + (1 - beta) u, theta <- theta - v,
    * with beta = exp(-(step time) / momentum_time) (0: none; equations.md §5). */
   double momentum_time;
+  /* The inputs' covariance spectrum (dmft/spectrum.h; no classes: isotropic). */
+  dmft_spectrum_t spectrum;
   double tmax;
   double dt;
   long paths;
@@ -82,6 +85,9 @@ long dmft_problem_response_paths_of_group(const dmft_problem_t *problem, int gro
 double dmft_problem_eta_at(const dmft_problem_t *problem, double t);
 double dmft_problem_kappa_at(const dmft_problem_t *problem, double t);
 double dmft_problem_epochs_at(const dmft_problem_t *problem, double t);
+/* The variance of the teacher's field x^T theta*: E[lambda] teacher_var (equations: the Sigma-weighted
+ * teacher variance), teacher_var itself for isotropic data. */
+double dmft_problem_field_teacher_var(const dmft_problem_t *problem);
 /* The largest kappabar on the step grid (the noise modules' limits on kappa dt). */
 double dmft_problem_largest_kappa(const dmft_problem_t *problem);
 /* Bytes the solver will hold at once (kernels of the groups running together, their paths,

@@ -53,6 +53,9 @@ typedef struct {
   dmft_sampling_t sampling;
   long n, d, batch;
   double step_time;             /* time per step of the simulated algorithm */
+  /* A covariance spectrum: the columns of X in each class, round(weight d) by largest remainders
+   * (dmft_spectrum_columns); result's M and Q use exactly these fractions. */
+  long spectrum_columns[DMFT_SPECTRUM_MAX_CLASSES];
 } dmft_simulation_t;
 
 const char *dmft_algorithm_name(dmft_algorithm_t algorithm);

@@ -39,6 +39,14 @@ typedef struct dmft_result {
   double *Cl, *Cl_se;                 /* [rows][rows][k][k], Cl(t_i, t_j) = E[dG_i dG_j^T], symmetric */
   double *Rl, *Rl_se;                 /* [rows][rows][k][k], Rl(t_i, t_j) = E[d dG_i / d f_j], 0 for j > i */
   double *Gamma, *Gamma_se;           /* [rows][k][kstar], Gamma(t_i) = E[d dG_i / d w*] */
+  /* With a covariance spectrum (problem->spectrum; else 0 classes and NULL): the Sigma-weighted
+   * overlaps M_sigma = theta^T Sigma theta* / d [rows][k][kstar] and Q_sigma = theta^T Sigma theta / d
+   * [rows][k][k] (the test loss is their function), and each class's plain overlaps class_M
+   * [rows][classes][k][kstar], class_Q [rows][classes][k][k] (M = E_j[M_j], Q = E_j[Q_j]). C and R
+   * are then the Sigma-weighted two-time kernels that drive the sample side (C(t,t) = Q_sigma). */
+  int classes;
+  double *M_sigma, *M_sigma_se, *Q_sigma, *Q_sigma_se;
+  double *class_M, *class_M_se, *class_Q, *class_Q_se;
   /* With problem->keep_group_values, each group's own values (else NULL):
    * group_M [groups][rows][k][kstar], group_Q [groups][rows][k][k], group losses [groups][rows]. */
   double *group_M, *group_Q, *group_train_loss, *group_test_loss;
