@@ -8,6 +8,7 @@
 #include "dmft/ranks.h"
 #include "options.h"
 #include "progress.h"
+#include "spectrum_rounding.h"
 #include "writers.h"
 
 const char *const cli_simulate_summary =
@@ -63,6 +64,9 @@ int cli_simulate(int argc, char **argv) {
            session->write_files ? output.final[0] : "", session->write_files ? " and " : "",
            session->write_files ? output.final[1] : "", dmft_algorithm_name(simulation->algorithm), simulation->n, simulation->d,
            options.seeds, cli_seconds_now() - progress.started);
+  char rounding[512];
+  cli_spectrum_rounding(&options.problem, simulation->d, rounding, sizeof rounding);
+  if (written && !quiet && rounding[0]) printf("dmft simulate: %s\n", rounding);
   cli_session_keep_result(&simulation->result, &options.problem);
   dmft_simulation_free(&simulation);
   return written ? 0 : 2;

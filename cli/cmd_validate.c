@@ -14,6 +14,7 @@
 #include "progress.h"
 #include "output_transaction.h"
 #include "report.h"
+#include "spectrum_rounding.h"
 #include "validation.h"
 
 const char *const cli_validate_summary =
@@ -141,6 +142,11 @@ static int run_and_report(cli_options_t *options, const char *report_dir, const 
   } else {
     printf("dmft validate: %s\n\n", title);
     cli_report_table(stdout, &validation.report);
+    for (int i = 0; i < validation.count; i++) {
+      char rounding[512];
+      cli_spectrum_rounding(&options->problem, validation.simulations[i]->d, rounding, sizeof rounding);
+      if (rounding[0]) printf("%sn = %ld: %s\n", i == 0 ? "\n" : "", validation.simulations[i]->n, rounding);
+    }
     if (report_dir) printf("\nReport: %s/index.html and %s/report.md\n", report_dir, report_dir);
   }
   const int pass = validation.pass;

@@ -67,6 +67,8 @@ static const described_t described[] = {
     {"Q_class_se", "standard error of Q_class", "", "t j a b"},
     {"spectrum_eigenvalue", "eigenvalue lambda_j of the input covariance on class j", "", "j"},
     {"spectrum_weight", "fraction nu_j of the coordinates in class j (summing to 1)", "", "j"},
+    {"spectrum_columns", "simulation: the columns of X in class j, round(nu_j d) by largest remainders (M and Q use these "
+                         "fractions)", "", "j"},
     /* dmft converge */
     {"dt", "the time steps of the ladder, coarsest first", "time", "level"},
     {"values", "each observable at each level and output time (observables: the root attribute)", "", "level t observable"},

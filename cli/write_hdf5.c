@@ -204,6 +204,12 @@ static herr_t write_simulation(hid_t file, const dmft_simulation_t *simulation) 
                             "otherwise) and is read at the step nearest each row");
   s |= cli_hdf5_set_string(file, "R_columns", "R(t, s) is measured by kicked copies of the run at two times s only (the rows at a "
                                      "quarter and at half of the horizon); every other column is NaN");
+  if (simulation->result->classes > 0) { /* the columns of X each class got */
+    double columns[DMFT_SPECTRUM_MAX_CLASSES];
+    const hsize_t classes[1] = {(hsize_t)simulation->result->classes};
+    for (int c = 0; c < simulation->result->classes; c++) columns[c] = (double)simulation->spectrum_columns[c];
+    s |= write_dataset(file, "spectrum_columns", 1, classes, columns);
+  }
   const hsize_t rows[1] = {(hsize_t)simulation->result->rows_done};
   s |= write_dataset(file, "test_loss_gaussian", 1, rows, simulation->test_loss_gaussian);
   s |= write_dataset(file, "test_loss_gaussian_se", 1, rows, simulation->test_loss_gaussian_se);

@@ -6,7 +6,7 @@
 #include "dmft/solver.h"
 
 const double *dmft_result_array(const dmft_result_t *r, const char *name, long shape[4], int *rank) {
-  const long rows = r->rows, k = r->k, kstar = r->kstar;
+  const long rows = r->rows, k = r->k, kstar = r->kstar, classes = r->classes;
   const struct {
     const char *name;
     const double *values;
@@ -34,6 +34,14 @@ const double *dmft_result_array(const dmft_result_t *r, const char *name, long s
       {"Rl_se", r->Rl_se, 4, {rows, rows, k, k}},
       {"Gamma", r->Gamma, 3, {rows, k, kstar}},
       {"Gamma_se", r->Gamma_se, 3, {rows, k, kstar}},
+      {"M_sigma", r->M_sigma, 3, {rows, k, kstar}},
+      {"M_sigma_se", r->M_sigma_se, 3, {rows, k, kstar}},
+      {"Q_sigma", r->Q_sigma, 3, {rows, k, k}},
+      {"Q_sigma_se", r->Q_sigma_se, 3, {rows, k, k}},
+      {"M_class", r->class_M, 4, {rows, classes, k, kstar}},
+      {"M_class_se", r->class_M_se, 4, {rows, classes, k, kstar}},
+      {"Q_class", r->class_Q, 4, {rows, classes, k, k}},
+      {"Q_class_se", r->class_Q_se, 4, {rows, classes, k, k}},
   };
   for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
     if (strcmp(name, arrays[i].name) != 0 || !arrays[i].values) continue;
@@ -51,7 +59,7 @@ double dmft_result_number(const dmft_result_t *r, const char *name) {
     double value;
   } numbers[] = {{"rows", (double)r->rows},   {"rows_done", (double)r->rows_done}, {"groups", r->groups},
                  {"k", r->k},                 {"kstar", r->kstar},                  {"steps", (double)r->steps},
-                 {"diverged_at", r->diverged_at}};
+                 {"diverged_at", r->diverged_at}, {"classes", r->classes}};
   for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
     if (strcmp(name, numbers[i].name) == 0) return numbers[i].value;
   return NAN;

@@ -121,9 +121,9 @@ long dmft_result_first_non_finite_row(const dmft_result_t *result, int with_kern
 int dmft_result_cut_at_non_finite(dmft_result_t *result, int with_kernels);
 /* A result by name, for callers that cannot read the struct (foreign-function interfaces):
  * the array ("t", "M", "M_se", "Q", "Q_se", "train_loss", "test_loss", "test_metric" and their
- * "_se", "C", "R", "Cl", "Rl", "Gamma" and their "_se"), its rank and shape on the planned rows (rows_done of them
+ * "_se", "C", "R", "Cl", "Rl", "Gamma", with a spectrum "M_sigma", "Q_sigma", "M_class", "Q_class", and their "_se"), its rank and shape on the planned rows (rows_done of them
  * hold values), row-major; NULL for a name it does not have. Numbers "rows", "rows_done",
- * "groups", "k", "kstar", "steps", "diverged_at" (NaN for another name); texts
+ * "groups", "k", "kstar", "steps", "diverged_at", "classes" (NaN for another name); texts
  * "test_metric_name" and "divergence" (NULL when there is none). */
 const double *dmft_result_array(const dmft_result_t *result, const char *name, long shape[4], int *rank);
 double dmft_result_number(const dmft_result_t *result, const char *name);

@@ -84,7 +84,8 @@ def load(path):
             return Convergence(path)
         if "M" not in file or "t" not in file:
             raise ValueError(f"dmft.load: {path} is not a file written by dmft (no M and t datasets)")
-        arrays = {name: file[name][()] for name in ARRAYS + ("epoch", "test_loss_gaussian", "test_loss_gaussian_se")
+        arrays = {name: file[name][()] for name in ARRAYS + ("epoch", "test_loss_gaussian", "test_loss_gaussian_se",
+                                                              "spectrum_eigenvalue", "spectrum_weight", "spectrum_columns")
                   if name in file}
         attributes = {name: _attribute(value) for name, value in file.attrs.items()}
     diverged_at = attributes.get("diverged_at", -1)

@@ -17,7 +17,9 @@ _PARAMETER_TEXTS = ("loss", "activation", "teacher", "regularizer", "noise", "te
 _INTEGER_PARAMETERS = ("k", "kstar", "paths", "seed", "quasi_random", "parameter_paths", "train_loss_paths",
                        "response_paths")
 ARRAYS = ("t", "M", "M_se", "Q", "Q_se", "train_loss", "train_loss_se", "test_loss", "test_loss_se", "test_metric",
-          "test_metric_se", "C", "C_se", "R", "R_se", "Cl", "Cl_se", "Rl", "Rl_se", "Gamma", "Gamma_se")
+          "test_metric_se", "C", "C_se", "R", "R_se", "Cl", "Cl_se", "Rl", "Rl_se", "Gamma", "Gamma_se", "M_sigma",
+          "M_sigma_se", "Q_sigma", "Q_sigma_se", "M_class", "M_class_se", "Q_class", "Q_class_se")
+_TWO_TIME = ("C", "C_se", "R", "R_se", "Cl", "Cl_se", "Rl", "Rl_se")
 
 
 class Result:
@@ -28,6 +30,9 @@ class Result:
     with its standard error `*_se`; the two-time kernels `C`, `R` [rows, rows, k, k] with
     `R[i, j]` the response of time t_i to a kick at t_j (strictly causal: 0 for j >= i); a solve
     also has the sample side's `Cl`, `Rl` [rows, rows, k, k] and `Gamma` [rows, k, k*], per step.
+    With a covariance spectrum (`spectrum=...`): the Sigma-weighted overlaps `M_sigma`, `Q_sigma`
+    and each eigenvalue class's `M_class` [rows, classes, k, k*], `Q_class` [rows, classes, k, k];
+    `C` and `R` are then the Sigma-weighted kernels.
     `parameters` holds the problem's numbers and components, `command_line` the equivalent
     dmft command line (its provenance), `diverged_at` the time of a divergence or None."""
 
@@ -63,7 +68,7 @@ def _array(handle, name, rows_done):
     dims = tuple(shape[i] for i in range(rank.value))
     values = np.ctypeslib.as_array(pointer, shape=dims).copy()
     # Rows past rows_done were planned but not reached (a divergence): they hold no values.
-    if rank.value == 4:
+    if name in _TWO_TIME:
         return values[:rows_done, :rows_done]
     return values[:rows_done]
 
