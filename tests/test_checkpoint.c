@@ -18,7 +18,10 @@ static int identical(const dmft_result_t *a, const dmft_result_t *b) {
          !memcmp(a->Q_se, b->Q_se, sizeof(double) * rows * kk) && !memcmp(a->train_loss, b->train_loss, sizeof(double) * rows) &&
          !memcmp(a->test_loss, b->test_loss, sizeof(double) * rows) &&
          !memcmp(a->C, b->C, sizeof(double) * rows * rows * kk) && !memcmp(a->R, b->R, sizeof(double) * rows * rows * kk) &&
-         !memcmp(a->C_se, b->C_se, sizeof(double) * rows * rows * kk);
+         !memcmp(a->C_se, b->C_se, sizeof(double) * rows * rows * kk) &&
+         (a->classes == 0 || (!memcmp(a->M_sigma, b->M_sigma, sizeof(double) * rows * kks) &&
+                              !memcmp(a->class_Q, b->class_Q, sizeof(double) * rows * kk * (size_t)a->classes) &&
+                              !memcmp(a->class_M_se, b->class_M_se, sizeof(double) * rows * kks * (size_t)a->classes)));
 }
 
 typedef struct {
@@ -108,6 +111,16 @@ static void test_every_engine_resumes_to_the_same_bits(void) {
   p.eta_schedule = (dmft_schedule_t){.kind = DMFT_SCHEDULE_COSINE, .final = 0.2, .warmup = 0.3};
   p.momentum_time = 0.3;
   check_problem("sparse (reshuffle, cosine schedule, momentum)", &p);
+  /* A covariance spectrum adds the classes' kernels and overlaps to the state. */
+  const dmft_spectrum_t two_level = {.classes = 2, .eigenvalue = {0.5, 2.5}, .weight = {0.5, 0.5}};
+  small(&p);
+  p.spectrum = two_level;
+  check_problem("sparse (poisson), two-level spectrum", &p);
+  small(&p);
+  p.spectrum = two_level;
+  p.model.regularizer = dmft_regularizer_find("l1");
+  dmft_model_reset_params(&p.model);
+  check_problem("sampled parameter side (l1), two-level spectrum", &p);
 }
 
 /* The public stages: advance to a third of the steps, save, free; a new solver loads, advances
