@@ -184,6 +184,9 @@ int cli_solve(int argc, char **argv) {
              stopping_signal == SIGTERM ? "SIGTERM" : "SIGINT", checkpoint, checkpoint);
     return 128 + (stopping_signal ? (int)stopping_signal : SIGINT);
   }
+  if (status == DMFT_EINVAL && !message[0] && options.problem.engine_volterra) /* no checkpoint involved */
+    snprintf(message, sizeof message, "--engine volterra could not integrate the spectral measure of this --spectrum "
+             "(Silverstein's equation did not converge); the default engine solves it");
   if (status != DMFT_OK && status != DMFT_EDIVERGED) {
     cli_fail("dmft solve: %s", status == DMFT_EINVAL || status == DMFT_EIO ? message : dmft_strerror(status));
     return 2;

@@ -19,58 +19,17 @@
 #define _XOPEN_SOURCE 700 /* M_PI */
 #include "dmft/volterra.h"
 
-#include <gsl/gsl_integration.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "coefficients.h"
+#include "volterra_spectrum.h"
 #include "dmft/dmft.h"
 
 /* As in the DMFT march: a second moment this many times its starting scale has left any
  * learning curve. */
 #define EXPLOSION_FACTOR 1e8
-
-typedef struct {
-  int count;
-  double s[DMFT_VOLTERRA_NODES + 1], root[DMFT_VOLTERRA_NODES + 1], weight[DMFT_VOLTERRA_NODES + 1];
-} spectrum_t;
-
-/* Marchenko-Pastur for X^T X, X n x d with N(0, 1/d) entries, n = gamma d: the density
- * proportional to sqrt((b - s)(s - a)) / s on [a, b] = [(sqrt(gamma) - 1)^2, (sqrt(gamma) + 1)^2]
- * with mass min(gamma, 1), and an atom at s = 0 of mass 1 - gamma when gamma < 1. In the angle
- * theta of sqrt(s) = c + r cos(theta) (c, r the centre and half-width of [sqrt(a), sqrt(b)]) the
- * measure is 2 r^2 sin^2(theta) sqrt((sqrt(b) + sqrt(s)) (sqrt(s) + sqrt(a))) / sqrt(s) dtheta,
- * analytic on [0, pi] even at gamma = 1 where a = 0 and the density itself is infinite at 0:
- * Gauss-Legendre in theta converges geometrically (a Chebyshev rule in s, exact for the square
- * root but not for the 1/s, was off by 1e-3 at gamma = 1; measured). */
-static int marchenko_pastur(double gamma, spectrum_t *spectrum) {
-  const int n = DMFT_VOLTERRA_NODES;
-  gsl_integration_glfixed_table *table = gsl_integration_glfixed_table_alloc((size_t)n);
-  if (!table) return DMFT_ENOMEM;
-  const double root = sqrt(gamma), low = fabs(root - 1.0), high = root + 1.0;
-  const double centre = 0.5 * (low + high), half = 0.5 * (high - low);
-  double mass = 0.0;
-  for (int j = 0; j < n; j++) {
-    double theta, weight;
-    gsl_integration_glfixed_point(0.0, M_PI, (size_t)j, &theta, &weight, table);
-    const double r = centre + half * cos(theta), sine = sin(theta);
-    spectrum->s[j] = r * r;
-    spectrum->weight[j] = weight * 2.0 * half * half * sine * sine * sqrt((high + r) * (r + low)) / r;
-    mass += spectrum->weight[j];
-  }
-  gsl_integration_glfixed_table_free(table);
-  const double atom = gamma < 1.0 ? 1.0 - gamma : 0.0;
-  for (int j = 0; j < n; j++) spectrum->weight[j] *= (1.0 - atom) / mass;
-  spectrum->count = n;
-  if (atom > 0) {
-    spectrum->s[n] = 0.0;
-    spectrum->weight[n] = atom;
-    spectrum->count = n + 1;
-  }
-  for (int j = 0; j < spectrum->count; j++) spectrum->root[j] = sqrt(spectrum->s[j]);
-  return DMFT_OK;
-}
 
 const char *dmft_volterra_unsupported(const dmft_problem_t *problem) {
   const dmft_model_t *model = &problem->model;
@@ -83,7 +42,6 @@ const char *dmft_volterra_unsupported(const dmft_problem_t *problem) {
   if (!problem->noise->increment_variance)
     return "a noise with independent increments: poisson, bernoulli, gauss or flow (not an epoch scheme)";
   if (problem->momentum_time > 0) return "no momentum (--momentum-time 0)";
-  if (problem->spectrum.classes > 0) return "isotropic data only, so far (no --spectrum)";
   if (problem->volterra_direct && (problem->eta_schedule.kind != DMFT_SCHEDULE_CONSTANT ||
                                    problem->kappa_schedule.kind != DMFT_SCHEDULE_CONSTANT))
     return "constant --eta and --kappa with --volterra-direct (the convolution form has a kernel of the lag alone)";
@@ -102,8 +60,8 @@ typedef struct {
 
 /* The train loss, M and Q of the nodes' state, in one pass over the nodes:
  * train = E[s ((A - 1)^2 rho + B^2 + G^2 + V) - 2 sigma sqrt(s) B] / (2 gamma) + sigma^2 / 2,
- * M = rho E[A], Q = E[A^2 rho + B^2 + G^2 + V]. */
-static double observables_of(const spectrum_t *sp, const nodes_t *x, const scales_t *c, double *M, double *Q) {
+ * M = rho E[A], Q = E[A^2 rho + B^2 + G^2 + V], over mu. */
+static double observables_of(const dmft__volterra_spectrum_t *sp, const nodes_t *x, const scales_t *c, double *M, double *Q) {
   double train = 0.0, m = 0.0, q = 0.0;
   for (int j = 0; j < sp->count; j++) {
     const double a = x->A[j], b = x->B[j], spread = b * b + x->G[j] * x->G[j] + x->V[j], miss = a - 1.0;
@@ -116,11 +74,24 @@ static double observables_of(const spectrum_t *sp, const nodes_t *x, const scale
   return train / (2.0 * c->gamma) + 0.5 * c->sigma * c->sigma;
 }
 
+/* M = rho E[A] and Q = E[A^2 rho + B^2 + G^2 + V] over another measure (weights on the nodes):
+ * mu_Sigma for the Sigma-weighted overlaps, mu_j for class j's. */
+static void overlaps_over(const double *weights, int count, const nodes_t *x, double rho, double *M, double *Q) {
+  double m = 0.0, q = 0.0;
+  for (int j = 0; j < count; j++) {
+    const double a = x->A[j];
+    m += weights[j] * a;
+    q += weights[j] * (a * a * rho + x->B[j] * x->B[j] + x->G[j] * x->G[j] + x->V[j]);
+  }
+  *M = m * rho;
+  *Q = q;
+}
+
 /* The march, and what the output grid keeps of every node. */
 typedef struct {
   const dmft_problem_t *problem;
   const dmft__coefficients_t *coefficients;
-  spectrum_t spectrum;
+  dmft__volterra_spectrum_t spectrum;
   scales_t scales;
   nodes_t now;
   /* [rows][nodes]: A, B, G, V at each output step; S_i the product of a_q over
@@ -144,7 +115,7 @@ static double noise_of_step(const march_t *m, long k) {
 /* Steps 0..K. Returns the first step whose values are not finite or exploded (-1: none). */
 static long march(march_t *m, dmft_result_t *r, double *train_of_step, dmft_progress_fn progress, void *user) {
   const dmft_problem_t *p = m->problem;
-  const spectrum_t *sp = &m->spectrum;
+  const dmft__volterra_spectrum_t *sp = &m->spectrum;
   const int n = sp->count;
   const double scale = fmax(1.0, fmax(p->teacher_var, p->theta0_var + p->init_overlap * p->init_overlap * p->teacher_var));
   long row = 0;
@@ -174,6 +145,13 @@ static long march(march_t *m, dmft_result_t *r, double *train_of_step, dmft_prog
       for (int j = 0; j < n; j++) m->since_row[j] = m->since_after_row[j] = 1.0;
       r->M[row] = M;
       r->Q[row] = Q;
+      if (r->classes > 0) { /* a covariance spectrum's Sigma-weighted and per-class overlaps */
+        const nodes_t *now = &m->now;
+        overlaps_over(sp->weight_sigma, n, now, m->scales.rho, &r->M_sigma[row], &r->Q_sigma[row]);
+        for (int c = 0; c < r->classes; c++)
+          overlaps_over(sp->class_weight + (size_t)c * (size_t)sp->count, n, now, m->scales.rho,
+                        &r->class_M[(size_t)row * (size_t)r->classes + (size_t)c], &r->class_Q[(size_t)row * (size_t)r->classes + (size_t)c]);
+      }
       r->train_loss[row] = m->given_loss ? m->given_loss[k] : loss;
       row++;
     }
@@ -199,7 +177,7 @@ static long march(march_t *m, dmft_result_t *r, double *train_of_step, dmft_prog
 /* C(t_i, t_l) = E[u_i u_l] and R(t_i, t_l) = E[prod of a_q over (step_l, step_i)], i > l, from the
  * nodes kept at the output rows: O(rows^2 N). */
 static void kernels_on_the_grid(const march_t *m, dmft_result_t *r, long rows_done, double *product, double *response) {
-  const spectrum_t *sp = &m->spectrum;
+  const dmft__volterra_spectrum_t *sp = &m->spectrum;
   const int n = sp->count;
   const size_t planned = (size_t)r->rows;
   for (long l = 0; l < rows_done; l++) {
@@ -215,9 +193,9 @@ static void kernels_on_the_grid(const march_t *m, dmft_result_t *r, long rows_do
         for (int j = 0; j < n; j++) response[j] *= m->S[at_i + j];
       double c = 0.0, rr = 0.0;
       for (int j = 0; j < n; j++) {
-        c += sp->weight[j] * (m->row_A[at_i + j] * m->row_A[at_l + j] * m->scales.rho + m->row_B[at_i + j] * m->row_B[at_l + j] +
+        c += sp->weight_sigma[j] * (m->row_A[at_i + j] * m->row_A[at_l + j] * m->scales.rho + m->row_B[at_i + j] * m->row_B[at_l + j] +
                               m->row_G[at_i + j] * m->row_G[at_l + j] + product[j] * m->row_V[at_l + j]);
-        if (i > l) rr += sp->weight[j] * response[j];
+        if (i > l) rr += sp->weight_sigma[j] * response[j];
       }
       r->C[(size_t)i * planned + (size_t)l] = r->C[(size_t)l * planned + (size_t)i] = c;
       if (i > l) r->R[(size_t)i * planned + (size_t)l] = rr;
@@ -248,7 +226,7 @@ static int convolution_train_loss(march_t *m, dmft_result_t *r, double *loss) {
   march(m, r, flow, NULL, NULL);
   m->given_loss = NULL;
   free(zero);
-  const spectrum_t *sp = &m->spectrum;
+  const dmft__volterra_spectrum_t *sp = &m->spectrum;
   const double c = noise_of_step(m, 0), step = m->coefficients->step_size[0], decay = m->coefficients->decay[0];
   for (long lag = 1; lag <= steps; lag++) {
     double sum = 0.0;
@@ -281,6 +259,7 @@ static void march_free(march_t *m) {
   free(m->T);
   free(m->since_row);
   free(m->since_after_row);
+  dmft__volterra_spectrum_free(&m->spectrum);
 }
 
 int dmft_volterra_solve(const dmft_problem_t *problem, dmft_progress_fn progress, void *user, dmft_result_t **result) {
@@ -292,7 +271,7 @@ int dmft_volterra_solve(const dmft_problem_t *problem, dmft_progress_fn progress
   march_t m = {.problem = problem,
                .coefficients = &coefficients,
                .scales = {.gamma = problem->gamma, .rho = problem->teacher_var, .sigma = problem->model.label_noise}};
-  const int spectrum_status = marchenko_pastur(problem->gamma, &m.spectrum);
+  const int spectrum_status = dmft__volterra_spectrum_create(&problem->spectrum, problem->gamma, &m.spectrum);
   const size_t n = (size_t)m.spectrum.count, rows = r ? (size_t)r->rows : 0;
   m.now = (nodes_t){malloc(sizeof(double) * n), malloc(sizeof(double) * n), malloc(sizeof(double) * n),
                     malloc(sizeof(double) * n)};
@@ -306,7 +285,7 @@ int dmft_volterra_solve(const dmft_problem_t *problem, dmft_progress_fn progress
   m.since_after_row = malloc(sizeof(double) * n);
   double *product = malloc(sizeof(double) * n), *response = malloc(sizeof(double) * n);
   double *direct_loss = problem->volterra_direct && r ? malloc(sizeof(double) * (size_t)(r->steps + 1)) : NULL;
-  int status = spectrum_status == DMFT_OK && r && m.now.A && m.now.B && m.now.G && m.now.V && m.row_A && m.row_B && m.row_G && m.row_V && m.S && m.T &&
+  int status = spectrum_status != DMFT_OK ? spectrum_status : r && m.now.A && m.now.B && m.now.G && m.now.V && m.row_A && m.row_B && m.row_G && m.row_V && m.S && m.T &&
                        m.since_row && m.since_after_row && product && response && (!problem->volterra_direct || direct_loss)
                    ? DMFT_OK
                    : DMFT_ENOMEM;
@@ -323,8 +302,10 @@ int dmft_volterra_solve(const dmft_problem_t *problem, dmft_progress_fn progress
     }
     r->rows_done = done;
     for (long i = 0; i < done; i++) {
-      /* Squared loss with Gaussian label noise: the test loss is (Q - 2M + rho + sigma^2) / 2. */
-      r->test_loss[i] = 0.5 * (r->Q[i] - 2.0 * r->M[i] + m.scales.rho + m.scales.sigma * m.scales.sigma);
+      /* Squared loss with Gaussian label noise: the test loss is (Q - 2M + rho + sigma^2) / 2, of the
+       * Sigma-weighted overlaps and E[lambda] rho with a covariance spectrum. */
+      const double Q = r->classes ? r->Q_sigma[i] : r->Q[i], M = r->classes ? r->M_sigma[i] : r->M[i];
+      r->test_loss[i] = 0.5 * (Q - 2.0 * M + dmft_problem_field_teacher_var(problem) + m.scales.sigma * m.scales.sigma);
     }
     if (!problem->no_kernels) {
       kernels_on_the_grid(&m, r, done, product, response);

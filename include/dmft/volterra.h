@@ -9,7 +9,9 @@
  *
  * The spectrum of isotropic data is Marchenko-Pastur (ratio 1/gamma), integrated by
  * Gauss-Legendre quadrature on DMFT_VOLTERRA_NODES nodes in the angle of sqrt(s) (and the atom at
- * 0 when gamma < 1).
+ * 0 when gamma < 1). With a covariance spectrum (problem->spectrum) the empirical spectral
+ * measures come from Silverstein's equation, the same rule on each band of their support
+ * (solver/volterra_spectrum.h), and the result adds the Sigma-weighted and per-class overlaps.
  * The equations are the discrete system of the DMFT with step dt, so gradient flow matches the
  * exact DMFT engine to rounding. The noise enters as in the time-continuous limit, so the
  * noises match their DMFT solves within the latter's standard errors once dt is small (the two
@@ -21,7 +23,7 @@
 #include "dmft/problem.h"
 #include "dmft/solver.h"
 
-/* Quadrature nodes of the spectrum: with 256, gradient flow matches the exact DMFT engine to
+/* Quadrature nodes of the spectrum (of each band of it): with 256, gradient flow matches the exact DMFT engine to
  * 1e-12 at gamma 0.5, 1 and 3 (tests/test_volterra.c). */
 #define DMFT_VOLTERRA_NODES 256
 
