@@ -58,33 +58,60 @@ typedef struct {
   double gamma, rho, sigma;
 } scales_t;
 
-/* The train loss, M and Q of the nodes' state, in one pass over the nodes:
+/* What node j adds to the train loss, M and Q:
  * train = E[s ((A - 1)^2 rho + B^2 + G^2 + V) - 2 sigma sqrt(s) B] / (2 gamma) + sigma^2 / 2,
  * M = rho E[A], Q = E[A^2 rho + B^2 + G^2 + V], over mu. */
-static double observables_of(const dmft__volterra_spectrum_t *sp, const nodes_t *x, const scales_t *c, double *M, double *Q) {
-  double train = 0.0, m = 0.0, q = 0.0;
-  for (int j = 0; j < sp->count; j++) {
-    const double a = x->A[j], b = x->B[j], spread = b * b + x->G[j] * x->G[j] + x->V[j], miss = a - 1.0;
-    train += sp->weight[j] * (sp->s[j] * (miss * miss * c->rho + spread) - 2.0 * c->sigma * sp->root[j] * b);
-    m += sp->weight[j] * a;
-    q += sp->weight[j] * (a * a * c->rho + spread);
-  }
-  *M = m * c->rho;
-  *Q = q;
-  return train / (2.0 * c->gamma) + 0.5 * c->sigma * c->sigma;
+typedef struct {
+  double train, m, q;
+} sums_t;
+
+static inline void add_node(const dmft__volterra_spectrum_t *sp, int j, double a, double b, double g, double v, double rho,
+                            double sigma, sums_t *sums) {
+  const double spread = b * b + g * g + v, miss = a - 1.0;
+  sums->train += sp->weight[j] * (sp->s[j] * (miss * miss * rho + spread) - 2.0 * sigma * sp->root[j] * b);
+  sums->m += sp->weight[j] * a;
+  sums->q += sp->weight[j] * (a * a * rho + spread);
 }
 
-/* M = rho E[A] and Q = E[A^2 rho + B^2 + G^2 + V] over another measure (weights on the nodes):
- * mu_Sigma for the Sigma-weighted overlaps, mu_j for class j's. */
-static void overlaps_over(const double *weights, int count, const nodes_t *x, double rho, double *M, double *Q) {
-  double m = 0.0, q = 0.0;
-  for (int j = 0; j < count; j++) {
-    const double a = x->A[j];
-    m += weights[j] * a;
-    q += weights[j] * (a * a * rho + x->B[j] * x->B[j] + x->G[j] * x->G[j] + x->V[j]);
+static double observables_from(const sums_t *sums, const scales_t *c, double *M, double *Q) {
+  *M = sums->m * c->rho;
+  *Q = sums->q;
+  return sums->train / (2.0 * c->gamma) + 0.5 * c->sigma * c->sigma;
+}
+
+/* At an output row, a covariance spectrum's Sigma-weighted overlaps (over mu_Sigma) and each
+ * class's (over mu_j): per node its A and A^2 rho + B^2 + G^2 + V once (into `terms`, 2 per node),
+ * then one weighted sum per measure, contiguous in the nodes. */
+static void spectral_overlaps(const dmft__volterra_spectrum_t *sp, const nodes_t *x, double rho, double *terms, dmft_result_t *r,
+                              long row) {
+  const int n = sp->count;
+  double *a = terms, *quadratic = terms + n;
+  for (int j = 0; j < n; j++) {
+    a[j] = x->A[j];
+    quadratic[j] = x->A[j] * x->A[j] * rho + x->B[j] * x->B[j] + x->G[j] * x->G[j] + x->V[j];
   }
-  *M = m * rho;
-  *Q = q;
+  for (int c = -1; c < r->classes; c++) {
+    const double *weights = c < 0 ? sp->weight_sigma : sp->class_weight + (size_t)c * (size_t)n;
+    /* Four partial sums, combined in a fixed order: with one chain per sum these products took
+     * 2.6 s of a 10^5-step, 200-class run at 1001 rows, with four 1.8 s (measured). */
+    double m4[4] = {0.0, 0.0, 0.0, 0.0}, q4[4] = {0.0, 0.0, 0.0, 0.0};
+    int j = 0;
+    for (; j + 4 <= n; j += 4)
+      for (int l = 0; l < 4; l++) {
+        m4[l] += weights[j + l] * a[j + l];
+        q4[l] += weights[j + l] * quadratic[j + l];
+      }
+    for (; j < n; j++) {
+      m4[0] += weights[j] * a[j];
+      q4[0] += weights[j] * quadratic[j];
+    }
+    const double m = (m4[0] + m4[1]) + (m4[2] + m4[3]), q = (q4[0] + q4[1]) + (q4[2] + q4[3]);
+    if (c < 0) r->M_sigma[row] = m * rho, r->Q_sigma[row] = q;
+    else {
+      const size_t at = (size_t)row * (size_t)r->classes + (size_t)c;
+      r->class_M[at] = m * rho, r->class_Q[at] = q;
+    }
+  }
 }
 
 /* The march, and what the output grid keeps of every node. */
@@ -99,6 +126,7 @@ typedef struct {
   double *row_A, *row_B, *row_G, *row_V, *S, *T;
   double *since_row, *since_after_row; /* running products of a_q: from the last output step, and after it */
   const double *given_loss;            /* direct mode: the train loss that drives the kicks */
+  double *terms;                       /* [2 nodes]: scratch of spectral_overlaps */
 } march_t;
 
 /* A decaying coefficient (a^k sqrt(theta0_var)) reaches the subnormal numbers, where the smallest
@@ -127,31 +155,32 @@ static long march(march_t *m, dmft_result_t *r, double *train_of_step, dmft_prog
     m->since_row[j] = m->since_after_row[j] = 1.0;
   }
   const long report_every = r->steps / 200 + 1;
+  /* The observables of step k come from the pass that made step k's state (step 0's from its own);
+   * the kernels' running products only when there are kernels to make. */
+  const int kernels = !p->no_kernels;
+  sums_t sums = {0.0, 0.0, 0.0};
+  for (int j = 0; j < n; j++) add_node(sp, j, m->now.A[j], m->now.B[j], m->now.G[j], m->now.V[j], m->scales.rho, m->scales.sigma, &sums);
   for (long k = 0; k <= r->steps; k++) {
     double M, Q;
-    const double loss = observables_of(sp, &m->now, &m->scales, &M, &Q);
+    const double loss = observables_from(&sums, &m->scales, &M, &Q);
     if (train_of_step) train_of_step[k] = loss;
     if (!isfinite(loss) || !isfinite(Q) || !isfinite(M) || Q > EXPLOSION_FACTOR * scale) return k;
     if (row < r->rows && r->step[row] == k) {
       const size_t at = (size_t)row * (size_t)n;
-      memcpy(m->row_A + at, m->now.A, sizeof(double) * (size_t)n);
-      memcpy(m->row_B + at, m->now.B, sizeof(double) * (size_t)n);
-      memcpy(m->row_G + at, m->now.G, sizeof(double) * (size_t)n);
-      memcpy(m->row_V + at, m->now.V, sizeof(double) * (size_t)n);
-      if (row > 0) {
-        memcpy(m->S + at, m->since_row, sizeof(double) * (size_t)n);
-        memcpy(m->T + at - n, m->since_after_row, sizeof(double) * (size_t)n);
+      if (kernels) {
+        memcpy(m->row_A + at, m->now.A, sizeof(double) * (size_t)n);
+        memcpy(m->row_B + at, m->now.B, sizeof(double) * (size_t)n);
+        memcpy(m->row_G + at, m->now.G, sizeof(double) * (size_t)n);
+        memcpy(m->row_V + at, m->now.V, sizeof(double) * (size_t)n);
+        if (row > 0) {
+          memcpy(m->S + at, m->since_row, sizeof(double) * (size_t)n);
+          memcpy(m->T + at - n, m->since_after_row, sizeof(double) * (size_t)n);
+        }
+        for (int j = 0; j < n; j++) m->since_row[j] = m->since_after_row[j] = 1.0;
       }
-      for (int j = 0; j < n; j++) m->since_row[j] = m->since_after_row[j] = 1.0;
       r->M[row] = M;
       r->Q[row] = Q;
-      if (r->classes > 0) { /* a covariance spectrum's Sigma-weighted and per-class overlaps */
-        const nodes_t *now = &m->now;
-        overlaps_over(sp->weight_sigma, n, now, m->scales.rho, &r->M_sigma[row], &r->Q_sigma[row]);
-        for (int c = 0; c < r->classes; c++)
-          overlaps_over(sp->class_weight + (size_t)c * (size_t)sp->count, n, now, m->scales.rho,
-                        &r->class_M[(size_t)row * (size_t)r->classes + (size_t)c], &r->class_Q[(size_t)row * (size_t)r->classes + (size_t)c]);
-      }
+      if (r->classes > 0) spectral_overlaps(sp, &m->now, m->scales.rho, m->terms, r, row);
       r->train_loss[row] = m->given_loss ? m->given_loss[k] : loss;
       row++;
     }
@@ -160,14 +189,18 @@ static long march(march_t *m, dmft_result_t *r, double *train_of_step, dmft_prog
     const double step = co->step_size[k], decay = co->decay[k], drive = step * m->scales.sigma;
     const double kicks = noise_of_step(m, k) * 2.0 * (m->given_loss ? m->given_loss[k] : loss);
     const int first_after_row = row > 0 && r->step[row - 1] == k;
+    const double rho = m->scales.rho, sigma = m->scales.sigma;
+    sums = (sums_t){0.0, 0.0, 0.0};
     for (int j = 0; j < n; j++) {
       const double s = sp->s[j], a = decay - step * s;
-      m->now.A[j] = a * m->now.A[j] + step * s;
-      m->now.B[j] = a * m->now.B[j] + drive * sp->root[j];
-      m->now.G[j] = flush_subnormal(a * m->now.G[j]);
-      m->now.V[j] = a * a * m->now.V[j] + kicks * s;
-      m->since_row[j] = flush_subnormal(m->since_row[j] * a);
-      if (!first_after_row) m->since_after_row[j] = flush_subnormal(m->since_after_row[j] * a);
+      const double A = a * m->now.A[j] + step * s, B = a * m->now.B[j] + drive * sp->root[j];
+      const double G = flush_subnormal(a * m->now.G[j]), V = a * a * m->now.V[j] + kicks * s;
+      m->now.A[j] = A, m->now.B[j] = B, m->now.G[j] = G, m->now.V[j] = V;
+      add_node(sp, j, A, B, G, V, rho, sigma, &sums);
+      if (kernels) {
+        m->since_row[j] = flush_subnormal(m->since_row[j] * a);
+        if (!first_after_row) m->since_after_row[j] = flush_subnormal(m->since_after_row[j] * a);
+      }
     }
     if (progress && k % report_every == 0) progress((double)k / (double)r->steps, user);
   }
@@ -259,6 +292,7 @@ static void march_free(march_t *m) {
   free(m->T);
   free(m->since_row);
   free(m->since_after_row);
+  free(m->terms);
   dmft__volterra_spectrum_free(&m->spectrum);
 }
 
@@ -283,10 +317,11 @@ int dmft_volterra_solve(const dmft_problem_t *problem, dmft_progress_fn progress
   m.T = calloc(rows * n, sizeof(double));
   m.since_row = malloc(sizeof(double) * n);
   m.since_after_row = malloc(sizeof(double) * n);
+  m.terms = malloc(sizeof(double) * 2 * n);
   double *product = malloc(sizeof(double) * n), *response = malloc(sizeof(double) * n);
   double *direct_loss = problem->volterra_direct && r ? malloc(sizeof(double) * (size_t)(r->steps + 1)) : NULL;
   int status = spectrum_status != DMFT_OK ? spectrum_status : r && m.now.A && m.now.B && m.now.G && m.now.V && m.row_A && m.row_B && m.row_G && m.row_V && m.S && m.T &&
-                       m.since_row && m.since_after_row && product && response && (!problem->volterra_direct || direct_loss)
+                       m.since_row && m.since_after_row && m.terms && product && response && (!problem->volterra_direct || direct_loss)
                    ? DMFT_OK
                    : DMFT_ENOMEM;
   if (status == DMFT_OK && direct_loss) status = convolution_train_loss(&m, r, direct_loss);

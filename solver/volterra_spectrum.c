@@ -18,18 +18,25 @@ typedef struct {
   double gamma;
 } population_t;
 
+/* 1/z as conj(z)/|z|^2: the arguments here are far from overflow, and the library's careful
+ * complex division took a sixth of a 10^5-step run with 200 classes (perf). */
+static inline double complex reciprocal(double complex z) {
+  const double re = creal(z), im = cimag(z);
+  return conj(z) / (re * re + im * im);
+}
+
 /* z(m) = -1/m + E[lambda / (1 + gamma lambda m)] and its derivatives in m. */
 static double complex map_at(const population_t *p, double complex m) {
-  double complex sum = -1.0 / m;
-  for (int j = 0; j < p->classes; j++) sum += p->nu[j] * p->lambda[j] / (1.0 + p->gamma * p->lambda[j] * m);
+  double complex sum = -reciprocal(m);
+  for (int j = 0; j < p->classes; j++) sum += p->nu[j] * p->lambda[j] * reciprocal(1.0 + p->gamma * p->lambda[j] * m);
   return sum;
 }
 
 static double complex map_slope(const population_t *p, double complex m) {
-  double complex sum = 1.0 / (m * m);
+  double complex sum = reciprocal(m * m);
   for (int j = 0; j < p->classes; j++) {
     const double complex t = 1.0 + p->gamma * p->lambda[j] * m;
-    sum -= p->nu[j] * p->gamma * p->lambda[j] * p->lambda[j] / (t * t);
+    sum -= p->nu[j] * p->gamma * p->lambda[j] * p->lambda[j] * reciprocal(t * t);
   }
   return sum;
 }
@@ -254,7 +261,7 @@ static int marchenko_pastur(double gamma, dmft__volterra_spectrum_t *spectrum) {
  * that a single rule resolves slowly (2048 nodes were still 1e-5 off on a 32-class power law), so
  * the angle is cut adaptively into pieces, each with a PIECE_NODES-point Gauss-Legendre rule,
  * until halving a piece changes its integrals by less than 1e-15 of the band's. */
-enum { PIECE_NODES = 32, SKELETON = 4096, FIRST_PIECES = 8, MOST_PIECES = 1 << 14 };
+enum { PIECE_NODES = 32, SKELETON = 4096, FIRST_PIECES = 2, MOST_PIECES = 1 << 14 };
 
 typedef struct {
   const population_t *p;

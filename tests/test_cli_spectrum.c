@@ -94,6 +94,18 @@ static void test_power_law_on_every_noise(void) {
   }
 }
 
+/* A convergence study and the Volterra engine take a spectrum too. */
+static void test_converge_and_volterra(void) {
+  CU_ASSERT_EQUAL(run("converge --quiet --spectrum two-level --dt 0.1,0.05 --paths 2000 --tmax 0.5 --out converge"), 0);
+  CU_ASSERT(exists("converge.h5"));
+  CU_ASSERT_EQUAL_FATAL(run("solve --quiet --engine volterra --loss squared --activation linear --teacher linear --spectrum "
+                            "power-law --spectrum-classes 8 --tmax 2 --out volterra"),
+                        0);
+  char csv[262144];
+  text_of("volterra.csv", csv, sizeof csv);
+  CU_ASSERT(strstr(csv, ",M_sigma,Q_sigma,M_sigma_se,Q_sigma_se\n") != NULL);
+}
+
 static void test_sweep_over_the_exponent(void) {
   CU_ASSERT_EQUAL_FATAL(run("sweep --quiet --spectrum power-law --sweep spectrum-exponent=0.5,2 --paths 1000 --tmax 0.5 --out sweep"), 0);
   CU_ASSERT(exists("sweep-spectrum-exponent0.5.h5") && exists("sweep-spectrum-exponent2.h5"));
@@ -109,6 +121,7 @@ int main(void) {
                          {"outputs add the weighted and per-class overlaps", test_outputs},
                          {"the simulation reports its rounding", test_simulation_reports_its_rounding},
                          {"the power law on every noise module", test_power_law_on_every_noise},
+                         {"converge and the Volterra engine", test_converge_and_volterra},
                          {"a sweep over the exponent", test_sweep_over_the_exponent},
                          CU_TEST_INFO_NULL};
   const int failures = dmft_test_run("cli-spectrum", tests);
