@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dmft/status.h"
+#include "number_pairs.h"
 
 #define PI 3.14159265358979323846
 
@@ -91,48 +92,31 @@ double dmft_schedule_integral(const dmft_schedule_t *s, double base, double t, d
   return total;
 }
 
+typedef struct {
+  dmft_schedule_t *schedule;
+  const char *option, *path;
+} schedule_file_t;
+
+static int add_point(void *user, double t, double v, int line, char *message, size_t size) {
+  schedule_file_t *f = user;
+  dmft_schedule_t *s = f->schedule;
+  if (s->points == DMFT_SCHEDULE_MAX_POINTS) {
+    snprintf(message, size, "%s %s: more than %d points", f->option, f->path, DMFT_SCHEDULE_MAX_POINTS);
+    return 1;
+  }
+  if (s->points > 0 && !(t > s->times[s->points - 1])) {
+    snprintf(message, size, "%s %s line %d: times must increase (%g after %g)", f->option, f->path, line, t, s->times[s->points - 1]);
+    return 1;
+  }
+  s->times[s->points] = t;
+  s->values[s->points] = v;
+  s->points++;
+  return 0;
+}
+
 int dmft_schedule_read_file(dmft_schedule_t *s, const char *path, const char *option, char *message, size_t size) {
-  FILE *file = fopen(path, "r");
-  if (!file) {
-    snprintf(message, size, "%s: cannot open '%s' (%s)", option, path, strerror(errno));
-    return DMFT_EINVAL;
-  }
-  char line[512];
-  int number = 0;
   s->points = 0;
-  while (fgets(line, sizeof line, file)) {
-    number++;
-    const char *cursor = line + strspn(line, " \t");
-    if (*cursor == '#' || *cursor == '\n' || *cursor == '\0' || *cursor == '\r') continue;
-    char *end = NULL;
-    const double t = strtod(cursor, &end);
-    const char *after_time = end;
-    const double v = strtod(after_time, &end);
-    const int complete = end != after_time && after_time != cursor && strspn(end, " \t\r\n") == strlen(end);
-    if (!complete || !isfinite(t) || !isfinite(v)) {
-      snprintf(message, size, "%s %s line %d: expected 'time value', two numbers", option, path, number);
-      fclose(file);
-      return DMFT_EINVAL;
-    }
-    if (s->points == DMFT_SCHEDULE_MAX_POINTS) {
-      snprintf(message, size, "%s %s: more than %d points", option, path, DMFT_SCHEDULE_MAX_POINTS);
-      fclose(file);
-      return DMFT_EINVAL;
-    }
-    if (s->points > 0 && !(t > s->times[s->points - 1])) {
-      snprintf(message, size, "%s %s line %d: times must increase (%g after %g)", option, path, number, t,
-               s->times[s->points - 1]);
-      fclose(file);
-      return DMFT_EINVAL;
-    }
-    s->times[s->points] = t;
-    s->values[s->points] = v;
-    s->points++;
-  }
-  fclose(file);
-  if (s->points < 1) {
-    snprintf(message, size, "%s %s: no 'time value' line", option, path);
-    return DMFT_EINVAL;
-  }
-  return DMFT_OK;
+  schedule_file_t file = {s, option, path};
+  int pairs;
+  return dmft__read_number_pairs(path, option, "time value", add_point, &file, &pairs, message, size);
 }

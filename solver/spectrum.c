@@ -1,12 +1,12 @@
 #include "dmft/spectrum.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dmft/status.h"
+#include "number_pairs.h"
 
 static void normalize_weights(dmft_spectrum_t *s) {
   double total = 0.0;
@@ -14,48 +14,36 @@ static void normalize_weights(dmft_spectrum_t *s) {
   for (int j = 0; j < s->classes; j++) s->weight[j] /= total;
 }
 
+typedef struct {
+  dmft_spectrum_t *spectrum;
+  const char *path;
+} spectrum_file_t;
+
+static int add_class(void *user, double eigenvalue, double weight, int line, char *message, size_t size) {
+  spectrum_file_t *f = user;
+  dmft_spectrum_t *s = f->spectrum;
+  if (!(eigenvalue > 0) || !(weight > 0)) {
+    snprintf(message, size, "--spectrum %s line %d: the eigenvalue and the weight must be > 0 (got %g %g)", f->path, line,
+             eigenvalue, weight);
+    return 1;
+  }
+  if (s->classes == DMFT_SPECTRUM_MAX_CLASSES) {
+    snprintf(message, size, "--spectrum %s: more than %d classes", f->path, DMFT_SPECTRUM_MAX_CLASSES);
+    return 1;
+  }
+  s->eigenvalue[s->classes] = eigenvalue;
+  s->weight[s->classes] = weight;
+  s->classes++;
+  return 0;
+}
+
 int dmft_spectrum_read_file(dmft_spectrum_t *s, const char *path, char *message, size_t size) {
-  FILE *file = fopen(path, "r");
-  if (!file) {
-    snprintf(message, size, "--spectrum: cannot open '%s' (%s)", path, strerror(errno));
-    return DMFT_EINVAL;
-  }
-  char line[512];
-  int number = 0, status = DMFT_OK;
   s->classes = 0;
-  while (status == DMFT_OK && fgets(line, sizeof line, file)) {
-    number++;
-    const char *cursor = line + strspn(line, " \t");
-    if (*cursor == '#' || *cursor == '\n' || *cursor == '\0' || *cursor == '\r') continue;
-    char *end = NULL;
-    const double eigenvalue = strtod(cursor, &end);
-    const char *after = end;
-    const double weight = strtod(after, &end);
-    const int complete = end != after && after != cursor && strspn(end, " \t\r\n") == strlen(end);
-    if (!complete || !isfinite(eigenvalue) || !isfinite(weight)) {
-      snprintf(message, size, "--spectrum %s line %d: expected 'eigenvalue weight', two numbers", path, number);
-      status = DMFT_EINVAL;
-    } else if (!(eigenvalue > 0) || !(weight > 0)) {
-      snprintf(message, size, "--spectrum %s line %d: the eigenvalue and the weight must be > 0 (got %g %g)", path,
-               number, eigenvalue, weight);
-      status = DMFT_EINVAL;
-    } else if (s->classes == DMFT_SPECTRUM_MAX_CLASSES) {
-      snprintf(message, size, "--spectrum %s: more than %d classes", path, DMFT_SPECTRUM_MAX_CLASSES);
-      status = DMFT_EINVAL;
-    } else {
-      s->eigenvalue[s->classes] = eigenvalue;
-      s->weight[s->classes] = weight;
-      s->classes++;
-    }
-  }
-  fclose(file);
-  if (status == DMFT_OK && s->classes == 0) {
-    snprintf(message, size, "--spectrum %s: no 'eigenvalue weight' line", path);
-    status = DMFT_EINVAL;
-  }
-  if (status != DMFT_OK) {
+  spectrum_file_t file = {s, path};
+  int pairs;
+  if (dmft__read_number_pairs(path, "--spectrum", "eigenvalue weight", add_class, &file, &pairs, message, size) != DMFT_OK) {
     s->classes = 0;
-    return status;
+    return DMFT_EINVAL;
   }
   normalize_weights(s);
   return dmft_spectrum_check(s, message, size);
