@@ -85,3 +85,16 @@ def test_the_volterra_engine_and_no_kernels():
     one_time = dmft.solve(no_kernels=True, **linear)
     assert not hasattr(one_time, "C") or one_time.C is None
     assert np.array_equal(one_time.test_loss, full.test_loss)
+
+
+def test_a_spectrum_adds_its_arrays(run, tmp_path):
+    options = ("--paths", 2000, "--tmax", 1, "--spectrum", "power-law", "--spectrum-classes", 4)
+    assert run("solve", "--quiet", *options, "--out", "cli")[0] == 0
+    result = dmft.solve(quiet=True, paths=2000, tmax=1, spectrum="power-law", spectrum_classes=4)
+    with h5py.File(tmp_path / "cli.h5") as file:
+        for name in ("M", "Q", "M_sigma", "M_sigma_se", "Q_sigma", "Q_sigma_se", "M_class", "M_class_se", "Q_class",
+                     "Q_class_se", "C"):
+            assert np.array_equal(getattr(result, name), file[name][()]), name
+    assert result.M_class.shape == (result.rows, 4, 1, 1)
+    loaded = dmft.load(str(tmp_path / "cli.h5"))
+    assert np.array_equal(loaded.spectrum_weight, np.full(4, 0.25)) and np.array_equal(loaded.M_class, result.M_class)
