@@ -73,8 +73,8 @@ set terminal svg size 820,520 dynamic font 'sans,11' noenhanced
 set output '$out/scaling.svg'
 set title 'least-squares SGD on power-law data (Volterra engine, 10^6 steps)'
 set logscale xy
-set format x '10^{%T}'
-set format y '10^{%T}'
+set format x '1e%T'
+set format y '1e%T'
 set xlabel 'steps k (t = k dt, dt = 0.001; epochs = t)'
 set ylabel 'loss'
 set grid
@@ -83,8 +83,8 @@ plot '$out/curves/a2.5.csv' using 2:4 skip 1 with lines lw 2 lc rgb '#d95f02' ti
      '$out/curves/a2.5.csv' using 2:3 skip 1 with lines lw 1 dt 2 lc rgb '#d95f02' title 'train loss, a = 2.5', \
      '$out/curves/a3.csv' using 2:4 skip 1 with lines lw 2 lc rgb '#1b9e77' title 'test loss, a = 3', \
      '$out/curves/a3.csv' using 2:3 skip 1 with lines lw 1 dt 2 lc rgb '#1b9e77' title 'train loss, a = 3', \
-     [100:100000] 0.03 * (x / 100) ** (-0.6) with lines lw 1 lc rgb '#888888' title 'slope -0.6 (a = 2.5)', \
-     [100:100000] 0.004 * (x / 100) ** (-2.0 / 3) with lines lw 1 dt 3 lc rgb '#888888' title 'slope -2/3 (a = 3)'
+     [100:100000] 0.08 * (x / 100) ** (-0.6) with lines lw 1 lc rgb '#888888' title 'slope -0.6 (a = 2.5)', \
+     [100:100000] 0.015 * (x / 100) ** (-2.0 / 3) with lines lw 1 dt 3 lc rgb '#888888' title 'slope -2/3 (a = 3)'
 set terminal pngcairo size 820,520 font 'sans,10' noenhanced
 set output '$out/scaling.png'
 replot
