@@ -18,6 +18,8 @@ int dmft__kernels_alloc(dmft__kernels_t *kernels, int k, int kstar, long steps) 
   kernels->k = k;
   kernels->kstar = kstar;
   kernels->steps = steps;
+  kernels->classes = 0; /* dmft__kernels_alloc_classes adds them */
+  kernels->class_M = kernels->class_Q = NULL;
   kernels->C = calloc(triangle, sizeof(double));
   kernels->R = calloc(triangle, sizeof(double));
   kernels->Cl = calloc(triangle, sizeof(double));
