@@ -15,8 +15,10 @@
  * tabulated kernel, as a check of the recursion (constant coefficients only). Why not FFT-based
  * convolution: the kernel here is exactly a sum of N geometric sequences, so the convolution is
  * the N linear recurrences above, cheaper (O(K N)) than any convolution of a tabulated kernel
- * (O(K log^2 K) with FFTs) and exact rather than a quadrature of the kernel. */
-#define _XOPEN_SOURCE 700 /* M_PI */
+ * (O(K log^2 K) with FFTs) and exact rather than a quadrature of the kernel.
+ *
+ * The nodes and their weights (the empirical spectral measure, and with a covariance spectrum its
+ * Sigma-weighted and per-class partners) come from solver/volterra_spectrum.h. */
 #include "dmft/volterra.h"
 
 #include <math.h>
