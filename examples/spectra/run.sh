@@ -7,7 +7,7 @@
 #                                 (links to every dmft validate report);
 #   OUTPUT_DIRECTORY/validate/CASE/index.html, OUTPUT_DIRECTORY/curves/*.csv|h5.
 # Exit status 0 if every validation passes, 1 otherwise.
-# usage: run.sh DMFT_BINARY OUTPUT_DIRECTORY [PATHS]      (about 40 minutes on 2 cores)
+# usage: run.sh DMFT_BINARY OUTPUT_DIRECTORY [PATHS]      (about an hour on 2 cores: 55 minutes measured)
 set -uo pipefail
 dmft=${1:?usage: run.sh DMFT_BINARY OUTPUT_DIRECTORY [PATHS]}
 out=${2:?usage: run.sh DMFT_BINARY OUTPUT_DIRECTORY [PATHS]}
