@@ -121,7 +121,7 @@ which eats about 1.5 decades at each end of the window: shallow spectra, whose w
 (a = 1.5: eigenvalues over 3.5 decades), then show no clean power law at all (measured: the local slope of the test
 loss runs from -0.25 at t = 0.01 to -1.2 at t = 10, passing -1/3 near t = 0.03); they need more classes or a larger
 gamma.</p>
-<p>Cost: each 10^6-step solve takes about a minute on one core (several thousand quadrature nodes for a 200-class
+<p>Cost: each 10^6-step solve takes about half a minute on one core (several thousand quadrature nodes for a 200-class
 spectrum, each updated at every step).</p>
 </body></html>
 HTML
