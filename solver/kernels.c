@@ -4,16 +4,12 @@
 
 #include "dmft/status.h"
 
-static size_t triangle_doubles(int k, long steps) {
-  return dmft__packed_block(steps + 1, 0) * (size_t)k * (size_t)k;
-}
-
 double dmft__kernels_bytes(int k, int kstar, long steps) {
-  return 8.0 * (4.0 * (double)triangle_doubles(k, steps) + (3.0 * k * kstar + 1.0) * (double)(steps + 1));
+  return 8.0 * (4.0 * (double)dmft__kernels_triangle_doubles(k, steps) + (3.0 * k * kstar + 1.0) * (double)(steps + 1));
 }
 
 int dmft__kernels_alloc(dmft__kernels_t *kernels, int k, int kstar, long steps) {
-  const size_t triangle = triangle_doubles(k, steps);
+  const size_t triangle = dmft__kernels_triangle_doubles(k, steps);
   const size_t vector = (size_t)(steps + 1) * (size_t)k * (size_t)kstar;
   kernels->k = k;
   kernels->kstar = kstar;
@@ -49,7 +45,7 @@ int dmft__kernels_alloc_classes(dmft__kernels_t *kernels, int classes) {
 }
 
 void dmft__kernels_regions(dmft__kernels_t *kernels, void (*visit)(void *user, void *data, size_t bytes), void *user) {
-  const size_t triangle = triangle_doubles(kernels->k, kernels->steps) * sizeof(double);
+  const size_t triangle = dmft__kernels_triangle_doubles(kernels->k, kernels->steps) * sizeof(double);
   const size_t vector = (size_t)(kernels->steps + 1) * (size_t)kernels->k * (size_t)kernels->kstar * sizeof(double);
   double *triangles[4] = {kernels->C, kernels->R, kernels->Cl, kernels->Rl};
   for (int i = 0; i < 4; i++) visit(user, triangles[i], triangle);

@@ -31,6 +31,11 @@ static inline double *dmft__block(double *base, long i, long j, int k) {
   return base + dmft__packed_block(i, j) * (size_t)k * (size_t)k;
 }
 
+/* Doubles of one packed two-time kernel (C, R, Cl or Rl) of width k over steps 0..K. */
+static inline size_t dmft__kernels_triangle_doubles(int k, long steps) {
+  return dmft__packed_block(steps + 1, 0) * (size_t)k * (size_t)k;
+}
+
 int dmft__kernels_alloc(dmft__kernels_t *kernels, int k, int kstar, long steps);
 /* The per-class overlaps of a spectrum with `classes` classes, after dmft__kernels_alloc. */
 int dmft__kernels_alloc_classes(dmft__kernels_t *kernels, int classes);

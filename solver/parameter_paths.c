@@ -222,10 +222,9 @@ void dmft__parameter_paths_advance(dmft__parameter_paths_t *p, dmft__replica_t *
   average_row(p, kernels, k + 1);
   double *R = dmft__block(kernels->R, k + 1, 0, w);
   memset(R, 0, sizeof(double) * (size_t)(k + 1) * kk);
-  for (long q = 0, eigenclass = 0; q < p->paths; q++) {
-    while (q >= p->first_path[eigenclass + 1]) eigenclass++;
-    const double weight = p->sigma_weight[eigenclass];
-    const double *row = p->tangents + (size_t)q * tangent_doubles(p->steps, w) + dmft__packed_block(k + 1, 0) * kk;
-    for (size_t i = 0; i < (size_t)(k + 1) * kk; i++) R[i] += weight * row[i];
-  }
+  for (int c = 0; c < p->classes; c++)
+    for (long q = p->first_path[c]; q < p->first_path[c + 1]; q++) {
+      const double *row = p->tangents + (size_t)q * tangent_doubles(p->steps, w) + dmft__packed_block(k + 1, 0) * kk;
+      for (size_t i = 0; i < (size_t)(k + 1) * kk; i++) R[i] += p->sigma_weight[c] * row[i];
+    }
 }

@@ -13,15 +13,13 @@ struct dmft__spectral_side {
   dmft__kernels_t *class_kernels;           /* [classes]: their own C, R and M; the sample side's rows are borrowed */
 };
 
-static size_t triangle_doubles(int k, long steps) { return dmft__packed_block(steps + 1, 0) * (size_t)(k * k); }
-
 double dmft__spectral_side_bytes(const dmft_problem_t *problem) {
   const int classes = problem->spectrum.classes, k = problem->model.k, kstar = problem->model.kstar;
   if (classes == 0) return 0.0;
   const long steps = dmft_problem_steps(problem);
   const double overlaps = (double)(steps + 1) * classes * (k * kstar + k * k);
   if (dmft_problem_parameter_side_is_sampled(problem)) return 8.0 * overlaps;
-  return 8.0 * (overlaps + classes * (2.0 * (double)triangle_doubles(k, steps) + (double)(steps + 1) * k * kstar));
+  return 8.0 * (overlaps + classes * (2.0 * (double)dmft__kernels_triangle_doubles(k, steps) + (double)(steps + 1) * k * kstar));
 }
 
 void dmft__spectral_store_class_row(dmft__kernels_t *kernels, long k, int c, const double *M_c, const double *Q_c) {
@@ -75,7 +73,7 @@ int dmft__spectral_side_create(const dmft_problem_t *problem, dmft__kernels_t *k
   side->class_kernels = calloc((size_t)side->classes, sizeof *side->class_kernels);
   if (!side->class_kernels) return DMFT_ENOMEM;
   const int k = kernels->k, kstar = kernels->kstar;
-  const size_t triangle = triangle_doubles(k, kernels->steps), vector = (size_t)(kernels->steps + 1) * (size_t)(k * kstar);
+  const size_t triangle = dmft__kernels_triangle_doubles(k, kernels->steps), vector = (size_t)(kernels->steps + 1) * (size_t)(k * kstar);
   for (int c = 0; c < side->classes; c++) {
     side->gain[c] = spectrum->eigenvalue[c];
     side->weight[c] = spectrum->weight[c] * spectrum->eigenvalue[c];
@@ -109,7 +107,7 @@ void dmft__spectral_side_advance(dmft__spectral_side_t *side, const dmft__parame
 void dmft__spectral_side_regions(dmft__spectral_side_t *side, void (*visit)(void *user, void *data, size_t bytes), void *user) {
   for (int c = 0; c < side->classes; c++) {
     dmft__kernels_t *own = &side->class_kernels[c];
-    const size_t triangle = triangle_doubles(own->k, own->steps), vector = (size_t)(own->steps + 1) * (size_t)(own->k * own->kstar);
+    const size_t triangle = dmft__kernels_triangle_doubles(own->k, own->steps), vector = (size_t)(own->steps + 1) * (size_t)(own->k * own->kstar);
     visit(user, own->C, sizeof(double) * triangle);
     visit(user, own->R, sizeof(double) * triangle);
     visit(user, own->M, sizeof(double) * vector);

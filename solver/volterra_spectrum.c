@@ -337,22 +337,27 @@ typedef struct {
  * integrals (the halves are kept, the finer rule), else both halves are examined in turn. 1, or
  * 0 when the equation failed or the pieces ran out. */
 static int cut_band(const band_rule_t *rule, double *scratch, piece_t *pieces, int *count) {
-  piece_t stack[64 * FIRST_PIECES];
+  /* Pieces still to examine, each with its integrals (computed once: a half becomes a piece). */
+  struct {
+    piece_t piece;
+    double integrals[3];
+  } stack[64 * FIRST_PIECES], first[FIRST_PIECES];
   int top = 0;
   double band_total[3] = {0.0, 0.0, 0.0};
   for (int i = 0; i < FIRST_PIECES; i++) {
-    const piece_t piece = {M_PI * i / FIRST_PIECES, M_PI * (i + 1) / FIRST_PIECES};
-    double integrals[3];
-    piece_integrals(rule, piece.from, piece.to, scratch, integrals);
-    for (int k = 0; k < 3; k++) band_total[k] += fabs(integrals[k]);
-    stack[top++] = (piece_t){M_PI * (FIRST_PIECES - 1 - i) / FIRST_PIECES, M_PI * (FIRST_PIECES - i) / FIRST_PIECES};
+    first[i].piece = (piece_t){M_PI * i / FIRST_PIECES, M_PI * (i + 1) / FIRST_PIECES};
+    piece_integrals(rule, first[i].piece.from, first[i].piece.to, scratch, first[i].integrals);
+    for (int k = 0; k < 3; k++) band_total[k] += fabs(first[i].integrals[k]);
   }
+  for (int i = FIRST_PIECES - 1; i >= 0; i--) stack[top++] = first[i]; /* examined from the band's top */
   if (!(band_total[0] > 0 && isfinite(band_total[0] + band_total[1] + band_total[2]))) return 0;
   while (top > 0) {
-    const piece_t piece = stack[--top];
+    top--;
+    const piece_t piece = stack[top].piece;
+    double whole[3];
+    memcpy(whole, stack[top].integrals, sizeof whole);
     const double middle = 0.5 * (piece.from + piece.to);
-    double whole[3], left[3], right[3];
-    piece_integrals(rule, piece.from, piece.to, scratch, whole);
+    double left[3], right[3];
     piece_integrals(rule, piece.from, middle, scratch, left);
     piece_integrals(rule, middle, piece.to, scratch, right);
     int agree = 1;
@@ -363,8 +368,10 @@ static int cut_band(const band_rule_t *rule, double *scratch, piece_t *pieces, i
       pieces[(*count)++] = (piece_t){middle, piece.to};
     } else {
       if (top + 2 > (int)(sizeof stack / sizeof stack[0])) return 0;
-      stack[top++] = (piece_t){middle, piece.to};
-      stack[top++] = (piece_t){piece.from, middle};
+      stack[top].piece = (piece_t){middle, piece.to};
+      memcpy(stack[top++].integrals, right, sizeof right);
+      stack[top].piece = (piece_t){piece.from, middle};
+      memcpy(stack[top++].integrals, left, sizeof left);
     }
   }
   return 1;

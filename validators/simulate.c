@@ -49,7 +49,7 @@ typedef struct {
    * have eigenvalue lambda_c; eigenvalue[j] is coordinate j's. */
   int classes;
   long first_column[DMFT_SPECTRUM_MAX_CLASSES + 1];
-  double *eigenvalue;            /* [d] */
+  double *eigenvalue, *root_eigenvalue; /* [d] each */
 } simulation_t;
 
 const char *dmft_algorithm_name(dmft_algorithm_t algorithm) {
@@ -178,6 +178,7 @@ static void free_state(simulation_t *s) {
   free(s->batch_members);
   free(s->history);
   free(s->eigenvalue);
+  free(s->root_eigenvalue);
 }
 
 /* Labels from the teacher's pre-activations x_i^T theta* (fields has room for n x k*). */
@@ -202,9 +203,8 @@ static void draw_instance(simulation_t *s, const dmft_problem_t *p, int seed_ind
   if (s->eigenvalue) /* X = Z diag(sqrt(lambda)) / sqrt(d) */
     for (long i = 0; i < s->n; i++)
       for (long j = 0; j < s->d; j++) {
-        const double root = sqrt(s->eigenvalue[j]);
-        s->X[i * s->d + j] *= root;
-        s->X_test[i * s->d + j] *= root;
+        s->X[i * s->d + j] *= s->root_eigenvalue[j];
+        s->X_test[i * s->d + j] *= s->root_eigenvalue[j];
       }
   dmft_rng_seed(&rng, p->seed, key, 0, STREAM_TEACHER);
   const double init_sd = sqrt(p->theta0_var);
@@ -429,7 +429,7 @@ static void two_time_correlation(const simulation_t *s, long rows, double *C) {
   for (long i = 0; i < rows; i++)
     for (long l = 0; l < s->d; l++)
       for (int a = 0; a < k; a++)
-        columns[l * width + i * k + a] = s->history[(i * s->d + l) * k + a] * (s->eigenvalue ? sqrt(s->eigenvalue[l]) : 1.0);
+        columns[l * width + i * k + a] = s->history[(i * s->d + l) * k + a] * (s->eigenvalue ? s->root_eigenvalue[l] : 1.0);
   cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)width, (int)width, (int)s->d, 1.0 / (double)s->d, columns,
               (int)width, columns, (int)width, 0.0, gram, (int)width);
   for (long i = 0; i < rows; i++)
@@ -599,9 +599,13 @@ static int allocate_state(simulation_t *s, long rows) {
   s->history = malloc(sizeof(double) * (size_t)rows * dk);
   if (s->classes > 0) {
     s->eigenvalue = malloc(sizeof(double) * (size_t)s->d);
-    ok = ok && s->eigenvalue;
+    s->root_eigenvalue = malloc(sizeof(double) * (size_t)s->d);
+    ok = ok && s->eigenvalue && s->root_eigenvalue;
     for (int c = 0; ok && c < s->classes; c++)
-      for (long j = s->first_column[c]; j < s->first_column[c + 1]; j++) s->eigenvalue[j] = s->problem->spectrum.eigenvalue[c];
+      for (long j = s->first_column[c]; j < s->first_column[c + 1]; j++) {
+        s->eigenvalue[j] = s->problem->spectrum.eigenvalue[c];
+        s->root_eigenvalue[j] = sqrt(s->eigenvalue[j]);
+      }
   }
   ok = ok && s->labels && s->labels_test && s->fields && s->kicks && s->weights && s->order && s->batch_members && s->history;
   return ok ? DMFT_OK : DMFT_ENOMEM;
