@@ -422,8 +422,8 @@ static void draw_losses_together(dmft__replica_t *replica, sparse_state_t *state
   const long *jump_steps = state->jump_steps + path->first_jump;
   const long earlier = variables_of(1, ws, path->cursor);
   for (int r = 0; r < count; r++) {
-    dmft__field_covariance(kernels, steps[r], 0, jump_steps, path->cursor, state->covariance);
-    for (long j = 0; j <= earlier; j++) state->batch_covariances[(size_t)j * (size_t)count + (size_t)r] = state->covariance[j];
+    double *covariance = state->batch_covariances + (size_t)r * (size_t)(earlier + 1);
+    dmft__field_covariance(kernels, steps[r], 0, jump_steps, path->cursor, covariance);
     state->batch_normals[r] = dmft_rng_normal(&path->report);
   }
   dmft__psd_cholesky_conditional_values(layout.factor, earlier, count, state->batch_covariances, layout.innovations,

@@ -40,34 +40,29 @@ void dmft__psd_cholesky_back_solve(const double *L, long n, const double *g, dou
 
 void dmft__psd_cholesky_conditional_values(const double *L, long n, int count, const double *covariances, const double *g,
                                            const double *z, double *values, double *work) {
-  double *residual = work + (size_t)n * (size_t)count;
-  for (int r = 0; r < count; r++) {
-    residual[r] = covariances[(size_t)n * (size_t)count + (size_t)r];
-    values[r] = 0.0;
-  }
+  /* Variable r's solved row is work[r*n .. r*n+n-1], contiguous, so each entry is one dot product
+   * with four partial sums (dot.h) and the rows of L are reused from cache across the variables.
+   * Profiled at 100 epochs (a third of the solve): the earlier loop ran across the variables
+   * inside the sum over i, and with one or two variables per batch (the usual count: a couple of
+   * reported rows between two jumps) it was a chain of loads and stores through work, one
+   * element per store-to-load latency. */
+  const size_t stride = (size_t)n + 1;
   for (long j = 0; j < n; j++) {
     const double *row_j = L + dmft__packed_row(j);
-    double *x = work + (size_t)j * (size_t)count;
-    if (!(row_j[j] > 0.0)) {
-      for (int r = 0; r < count; r++) x[r] = 0.0;
-      continue;
-    }
-    for (int r = 0; r < count; r++) x[r] = covariances[(size_t)j * (size_t)count + (size_t)r];
-    for (long i = 0; i < j; i++) {
-      const double coefficient = row_j[i];
-      const double *x_i = work + (size_t)i * (size_t)count;
-      for (int r = 0; r < count; r++) x[r] -= coefficient * x_i[r];
-    }
-    const double inverse = 1.0 / row_j[j];
+    /* One division per row of L, off the chain of dependent entries (perf: a division per entry
+     * and variable was where this loop waited). */
+    const double inverse = row_j[j] > 0.0 ? 1.0 / row_j[j] : 0.0;
     for (int r = 0; r < count; r++) {
-      x[r] *= inverse;
-      residual[r] -= x[r] * x[r];
-      values[r] += x[r] * g[j];
+      double *x = work + (size_t)r * (size_t)n;
+      x[j] = inverse > 0.0 ? (covariances[(size_t)r * stride + (size_t)j] - dmft__dot(row_j, x, j)) * inverse : 0.0;
     }
   }
   for (int r = 0; r < count; r++) {
-    const double variance = covariances[(size_t)n * (size_t)count + (size_t)r];
-    if (variance > 0.0 && residual[r] > DMFT_PSD_RELATIVE_TOLERANCE * variance) values[r] += sqrt(residual[r]) * z[r];
+    const double *x = work + (size_t)r * (size_t)n;
+    const double variance = covariances[(size_t)r * stride + (size_t)n];
+    const double residual = variance - dmft__dot(x, x, n);
+    values[r] = dmft__dot(x, g, n);
+    if (variance > 0.0 && residual > DMFT_PSD_RELATIVE_TOLERANCE * variance) values[r] += sqrt(residual) * z[r];
   }
 }
 

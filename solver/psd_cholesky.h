@@ -31,11 +31,10 @@ double dmft__psd_cholesky_row_dot(const double *L, long row, const double *g);
 
 /* `count` new variables, each conditioned on rows 0..n-1 of L alone (not on each other): what
  * dmft__psd_cholesky_append at row n followed by dmft__psd_cholesky_row_dot gives for each of
- * them, with the triangular solve done for all of them at once, so that L is read once and the
- * inner loops run across the new variables. covariances is [n+1][count]: entry (j, r) is
- * variable r's covariance with variable j < n, entry (n, r) its variance; g holds the n earlier
- * innovations, z[r] the new variable's own. values[r] = its value; work holds n*count + count
- * doubles. */
+ * them (up to the order of the sums), with each row of L read once for all of them.
+ * covariances is [count][n+1]: entry (r, j) is variable r's covariance with variable j < n,
+ * entry (r, n) its variance; g holds the n earlier innovations, z[r] the new variable's own.
+ * values[r] = its value; work holds n*count doubles. */
 void dmft__psd_cholesky_conditional_values(const double *L, long n, int count, const double *covariances, const double *g,
                                            const double *z, double *values, double *work);
 

@@ -85,7 +85,7 @@ static void test_back_solve_inverts_the_covariance(void) {
 static void test_conditional_values_match_appends(void) {
   enum { N = 6, COUNT = 5 };
   double B[N + COUNT][4], L[64], covariance[N + 1], covariances[(N + 1) * COUNT], g[N + 1], z[COUNT], values[COUNT];
-  double work[N * COUNT + COUNT];
+  double work[N * COUNT];
   dmft_rng_t rng;
   dmft_rng_seed(&rng, 23, 0, 0, 0);
   for (int i = 0; i < N + COUNT; i++)
@@ -100,12 +100,12 @@ static void test_conditional_values_match_appends(void) {
     z[r] = dmft_rng_normal(&rng);
     const int v = N + r;
     for (int j = 0; j < N; j++)
-      covariances[j * COUNT + r] = B[v][0] * B[j][0] + B[v][1] * B[j][1] + B[v][2] * B[j][2] + B[v][3] * B[j][3];
-    covariances[N * COUNT + r] = B[v][0] * B[v][0] + B[v][1] * B[v][1] + B[v][2] * B[v][2] + B[v][3] * B[v][3];
+      covariances[r * (N + 1) + j] = B[v][0] * B[j][0] + B[v][1] * B[j][1] + B[v][2] * B[j][2] + B[v][3] * B[j][3];
+    covariances[r * (N + 1) + N] = B[v][0] * B[v][0] + B[v][1] * B[v][1] + B[v][2] * B[v][2] + B[v][3] * B[v][3];
   }
   dmft__psd_cholesky_conditional_values(L, N, COUNT, covariances, g, z, values, work);
   for (int r = 0; r < COUNT; r++) {
-    for (int j = 0; j <= N; j++) covariance[j] = covariances[j * COUNT + r];
+    for (int j = 0; j <= N; j++) covariance[j] = covariances[r * (N + 1) + j];
     double single[64];
     memcpy(single, L, sizeof(double) * dmft__packed_row(N));
     dmft__psd_cholesky_append(single, N, covariance);
