@@ -49,8 +49,8 @@ void dmft__psd_cholesky_conditional_values(const double *L, long n, int count, c
   const size_t stride = (size_t)n + 1;
   for (long j = 0; j < n; j++) {
     const double *row_j = L + dmft__packed_row(j);
-    /* One division per row of L, off the chain of dependent entries (perf: a division per entry
-     * and variable was where this loop waited). */
+    /* One reciprocal per row of L: a division per entry would sit on the chain of dependent
+     * entries (perf showed a variant of this loop waiting on it). */
     const double inverse = row_j[j] > 0.0 ? 1.0 / row_j[j] : 0.0;
     for (int r = 0; r < count; r++) {
       double *x = work + (size_t)r * (size_t)n;
