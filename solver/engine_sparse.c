@@ -340,6 +340,31 @@ static void add_scalar_pair_sums(const sparse_state_t *state, path_layout_t layo
   }
 }
 
+/* The pair sums of process_jump for k > 1: Cl(k, jump_b) += dG_a dG_bᵀ and Rl(k, jump_b) +=
+ * D_a T(a, b) (or the integration-by-parts response) over the path's jumps b <= a. */
+static void add_block_pair_sums(const sparse_state_t *state, path_layout_t layout, int w, int ws, const long *jump_steps,
+                                long a, dmft__step_sums_t sums) {
+  const size_t kk = (size_t)(w * w);
+  const double *kick = layout.kicks + (size_t)a * (size_t)w;
+  for (long b = 0; b <= a; b++) {
+    const long step_b = jump_steps[b];
+    dmft__block_gemm(w, 1, w, 1.0, kick, 0, layout.kicks + (size_t)b * (size_t)w, 1, sums.Cl + (size_t)step_b * kk);
+    double *response = state->response;
+    memset(response, 0, sizeof(double) * kk);
+    dmft__block_gemm(w, w, w, 1.0, layout.kick_derivatives + (size_t)a * kk, 0,
+                     layout.tangents + dmft__packed_block(a, b) * kk, 0, response);
+    if (state->integrate_by_parts) {
+      for (int c2 = 0; c2 < w; c2++) {
+        const long variable = variables_of(w, ws, b) + c2;
+        if (!(layout.factor[dmft__packed_row(variable) + (size_t)variable] > 0.0)) continue;
+        for (int c = 0; c < w; c++) response[c * w + c2] = kick[c] * state->back_solved[variable];
+      }
+    }
+    double *Rl = sums.Rl + (size_t)step_b * kk;
+    for (size_t i = 0; i < kk; i++) Rl[i] += response[i];
+  }
+}
+
 static void process_jump(dmft__replica_t *replica, sparse_state_t *state, long p, long k) {
   sparse_path_t *path = &state->paths[p];
   const dmft__step_sums_t sums = dmft__replica_step_sums(replica, replica->first_path + p, k);
@@ -389,28 +414,8 @@ static void process_jump(dmft__replica_t *replica, sparse_state_t *state, long p
 
   if (state->integrate_by_parts)
     dmft__psd_cholesky_back_solve(layout.factor, earlier + w, layout.innovations, state->back_solved);
-  if (w == 1) {
-    add_scalar_pair_sums(state, layout, ws, jump_steps, a, sums);
-    dmft__block_gemm(w, 1, ws, 1.0, kick, 0, layout.wstar, 1, sums.wstar_moment);
-    path->cursor++;
-    return;
-  }
-  for (long b = 0; b <= a; b++) {
-    const long step_b = jump_steps[b];
-    dmft__block_gemm(w, 1, w, 1.0, kick, 0, layout.kicks + (size_t)b * (size_t)w, 1, sums.Cl + (size_t)step_b * kk);
-    double *response = state->response;
-    memset(response, 0, sizeof(double) * kk);
-    dmft__block_gemm(w, w, w, 1.0, kick_derivative, 0, layout.tangents + dmft__packed_block(a, b) * kk, 0, response);
-    if (state->integrate_by_parts) {
-      for (int c2 = 0; c2 < w; c2++) {
-        const long variable = variables_of(w, ws, b) + c2;
-        if (!(layout.factor[dmft__packed_row(variable) + (size_t)variable] > 0.0)) continue;
-        for (int c = 0; c < w; c++) response[c * w + c2] = kick[c] * state->back_solved[variable];
-      }
-    }
-    double *Rl = sums.Rl + (size_t)step_b * kk;
-    for (size_t i = 0; i < kk; i++) Rl[i] += response[i];
-  }
+  if (w == 1) add_scalar_pair_sums(state, layout, ws, jump_steps, a, sums);
+  else add_block_pair_sums(state, layout, w, ws, jump_steps, a, sums);
   dmft__block_gemm(w, 1, ws, 1.0, kick, 0, layout.wstar, 1, sums.wstar_moment);
   path->cursor++;
 }
