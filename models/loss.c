@@ -1,5 +1,7 @@
 /* Built-in losses on the student's prediction f and the label y, with derivatives in f. */
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "builtin.h"
 
@@ -18,9 +20,21 @@ static double squared_curvature(double f, double y, const double *params) {
 
 /* Huber: quadratic for |r| <= c, linear beyond; its slope is continuous, its curvature not,
  * which pathwise tangents tolerate (the set where it jumps has measure zero). params[0] = c. */
+/* a if pick, else b, by the bits and without a branch. */
+static double select_without_branch(int pick, double a, double b) {
+  uint64_t a_bits, b_bits;
+  memcpy(&a_bits, &a, sizeof a_bits);
+  memcpy(&b_bits, &b, sizeof b_bits);
+  const uint64_t mask = (uint64_t)0 - (uint64_t)(pick != 0);
+  const uint64_t bits = (a_bits & mask) | (b_bits & ~mask);
+  double result;
+  memcpy(&result, &bits, sizeof result);
+  return result;
+}
+
 static double huber_value(double f, double y, const double *params) {
-  const double r = f - y, c = params[0];
-  return fabs(r) <= c ? 0.5 * r * r : c * (fabs(r) - 0.5 * c);
+  const double r = f - y, c = params[0], size = fabs(r);
+  return select_without_branch(size <= c, 0.5 * r * r, c * (size - 0.5 * c));
 }
 static double huber_slope(double f, double y, const double *params) {
   const double r = f - y, c = params[0];
