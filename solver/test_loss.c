@@ -172,10 +172,26 @@ static double expect_of_prediction(dmft_test_loss_t *rule, const double *Q, cons
   return total;
 }
 
+/* The same for a teacher without label flips, whose flip average is the loss's own value: the
+ * loss is called directly, one indirect call per point instead of two (the same numbers; a
+ * solve of 2000 paths spends about a third of its time in this loop). */
+static double expect_of_unflipped_prediction(dmft_test_loss_t *rule, const double *Q, const double *M,
+                                             double (*value)(double prediction, double label, const double *params)) {
+  fill_predictions(rule, Q, M);
+  const double *params = rule->model->loss_params;
+  double total = 0.0;
+  for (long first = 0; first < rule->points; first += rule->gaussian_points)
+    for (long g = 0; g < rule->gaussian_points; g++)
+      total += rule->weights[first + g] * value(rule->predictions[g], rule->labels[first + g], params);
+  return total;
+}
+
 double dmft_test_metric_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M) {
+  if (!rule->model->teacher->is_sign) return expect_of_unflipped_prediction(rule, Q, M, rule->model->loss->test_metric);
   return expect_of_prediction(rule, Q, M, dmft_model_flip_averaged_test_metric_of_prediction);
 }
 
 double dmft_test_loss_evaluate(dmft_test_loss_t *rule, const double *Q, const double *M) {
+  if (!rule->model->teacher->is_sign) return expect_of_unflipped_prediction(rule, Q, M, rule->model->loss->value);
   return expect_of_prediction(rule, Q, M, dmft_model_flip_averaged_loss_of_prediction);
 }
