@@ -18,9 +18,9 @@ static double squared_curvature(double f, double y, const double *params) {
   return 1.0;
 }
 
-/* Huber: quadratic for |r| <= c, linear beyond; its slope is continuous, its curvature not,
- * which pathwise tangents tolerate (the set where it jumps has measure zero). params[0] = c. */
-/* a if pick, else b, by the bits and without a branch. */
+/* a if pick, else b, by the bits and without a branch. The test-loss quadrature calls the Huber
+ * value at points on both sides of |r| = c in no order a branch predictor can follow (perf: 16%
+ * of a 2000-path solve, after the jump); a plain ternary compiles to that jump, the masks do not. */
 static double select_without_branch(int pick, double a, double b) {
   uint64_t a_bits, b_bits;
   memcpy(&a_bits, &a, sizeof a_bits);
@@ -32,6 +32,8 @@ static double select_without_branch(int pick, double a, double b) {
   return result;
 }
 
+/* Huber: quadratic for |r| <= c, linear beyond; its slope is continuous, its curvature not,
+ * which pathwise tangents tolerate (the set where it jumps has measure zero). params[0] = c. */
 static double huber_value(double f, double y, const double *params) {
   const double r = f - y, c = params[0], size = fabs(r);
   return select_without_branch(size <= c, 0.5 * r * r, c * (size - 0.5 * c));
